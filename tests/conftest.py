@@ -1,0 +1,32 @@
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from triage.ruleset_files import load_files
+from triage.selectors import clear_ruleset_cache
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = sorted((ROOT / "fixtures").glob("*.json"))
+
+
+@pytest.fixture(scope="session")
+def shipped_ruleset():
+    """The shipped rules and sections, read from fixtures/ without a database."""
+    return load_files(FIXTURES)
+
+
+@pytest.fixture
+def loaded_rules(db):
+    """The shipped rules and sections, loaded into the test database with load_rules."""
+    call_command("load_rules", verbosity=0)
+    clear_ruleset_cache()
+    yield
+    clear_ruleset_cache()
+
+
+def pytest_terminal_summary(terminalreporter):
+    from tests.test_principles import STATS
+
+    for name, line in STATS.items():
+        terminalreporter.write_line(f"{name}: {line}")

@@ -1,0 +1,125 @@
+"""Every principle in the contract, over every possible answer combination."""
+
+import dataclasses
+import random
+import time
+
+import pytest
+
+from tests import answers as people
+from triage import principles, questions
+from triage.rules import Rule, RuleSet, evaluate
+from triage.safety import MANDATORY
+
+STATS: dict[str, str] = {}
+
+
+def test_every_principle_holds_for_every_answer_combination(shipped_ruleset):
+    started = time.perf_counter()
+    report = principles.verify(shipped_ruleset)
+    elapsed = time.perf_counter() - started
+    assert report.violations == []
+    assert report.combinations == principles.space_size() == 2_012_400
+    STATS["principles"] = (
+        f"{report.combinations:,} answer combinations ({report.classes:,} classes) "
+        f"checked in {elapsed:.2f} s"
+    )
+
+
+def test_the_space_is_counted_the_slow_way_too():
+    count = sum(1 for _ in principles.all_answers())
+    assert count == principles.space_size()
+
+
+def test_any_answer_gets_the_same_sections_as_its_class_representative(shipped_ruleset):
+    rng = random.Random(20261122)
+    for _ in range(3000):
+        answers: dict[str, object] = {}
+        for q in questions.QUESTIONS:
+            if not questions.applies(q, answers):
+                continue
+            if q.multiple:
+                others = [v for v in q.values if v != q.exclusive]
+                picked = [v for v in others if rng.random() < 0.4]
+                answers[q.key] = picked or [q.exclusive]
+            else:
+                answers[q.key] = rng.choice(q.values)
+        rep = principles.representative(answers, shipped_ruleset)
+        got = [s.slug for s in evaluate(answers, shipped_ruleset)]
+        assert got == [s.slug for s in evaluate(rep, shipped_ruleset)], answers
+
+
+def test_every_shipped_section_is_reachable_and_every_rule_can_fire(shipped_ruleset):
+    shown, fired = set(), set()
+    for answers, _ in principles.answer_classes(shipped_ruleset):
+        for item in evaluate(answers, shipped_ruleset):
+            shown.add(item.slug)
+            fired.update(item.rules)
+    assert shown == set(shipped_ruleset.sections)
+    assert fired == {r.key for r in shipped_ruleset.rules}
+
+
+def without(ruleset, predicate):
+    return RuleSet.build(ruleset.sections.values(), [r for r in ruleset.rules if not predicate(r)])
+
+
+def broken(ruleset, **changes_by_key):
+    rules = [
+        dataclasses.replace(r, **changes_by_key[r.key]) if r.key in changes_by_key else r
+        for r in ruleset.rules
+    ]
+    return RuleSet.build(ruleset.sections.values(), rules)
+
+
+@pytest.mark.parametrize(
+    ("mutate", "principle"),
+    [
+        (lambda rs: without(rs, lambda r: r.section == "tourism-warning"), 2),
+        (lambda rs: without(rs, lambda r: r.key == "hsct-risks-high-risk"), 3),
+        (lambda rs: without(rs, lambda r: r.key == "evidence-lupus"), 4),
+        (lambda rs: without(rs, lambda r: r.key == "msc-safety-crohns-fistula"), 5),
+        (lambda rs: without(rs, lambda r: r.key == "hsct-journey-refractory-ms-ssc"), 6),
+        (lambda rs: without(rs, lambda r: r.section == "weighing-risks"), 7),
+        (lambda rs: without(rs, lambda r: r.key == "trials-everyone"), 8),
+    ],
+)
+def test_a_ruleset_that_breaks_a_principle_is_caught_with_an_example(
+    shipped_ruleset, mutate, principle
+):
+    report = principles.verify(mutate(shipped_ruleset), stop_after=1)
+    assert report.violations, "the broken ruleset passed"
+    violation = report.violations[0]
+    assert violation.principle == principle
+    shown = [s.slug for s in evaluate(violation.answers, mutate(shipped_ruleset))]
+    assert principles.check(violation.answers, evaluate(violation.answers, mutate(shipped_ruleset)))
+    assert shown[: len(MANDATORY)] == list(MANDATORY)
+
+
+def test_a_risk_answer_that_hides_a_warning_section_is_caught(shipped_ruleset):
+    from triage.rules import Condition
+
+    risky = [
+        dataclasses.replace(
+            r,
+            conditions=(*r.conditions, Condition("risk_tolerance", "in", frozenset({"low"}))),
+        )
+        if r.section == "msc-safety"
+        else r
+        for r in shipped_ruleset.rules
+    ]
+    report = principles.verify(RuleSet.build(shipped_ruleset.sections.values(), risky))
+    assert any(v.principle == 7 and "msc-safety" in v.message for v in report.violations)
+
+
+def test_the_named_people_get_what_the_principles_promise(shipped_ruleset):
+    for name in dir(people):
+        if name.isupper():
+            answers = getattr(people, name)
+            assert principles.check(answers, evaluate(answers, shipped_ruleset)) == [], name
+
+
+def test_rules_that_reference_unknown_things_are_not_shipped(shipped_ruleset):
+    from triage.rules import problems
+
+    assert problems(shipped_ruleset) == []
+    assert all(isinstance(r, Rule) for r in shipped_ruleset.rules)

@@ -1,0 +1,51 @@
+import pytest
+
+from tests import answers as people
+from triage import questions
+from triage.questions import AnswerError, validate_answers
+
+
+def test_every_person_in_the_tests_follows_the_contract():
+    for name in dir(people):
+        if name.isupper():
+            assert validate_answers(getattr(people, name))
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"colour": "blue"}, "unknown question 'colour'"),
+        ({"condition": "flu"}, "unknown value 'flu' for 'condition'"),
+        ({"crohns_fistula": "yes"}, "'crohns_fistula' does not apply"),
+        ({"offer_features": ["pay_upfront"]}, "'offer_features' does not apply"),
+        ({"risk_tolerance": ["high"]}, "unknown value ['high'] for 'risk_tolerance'"),
+    ],
+)
+def test_it_names_the_key_or_value_that_breaks_the_contract(change, message):
+    with pytest.raises(AnswerError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        validate_answers({**people.TYPE1_DIABETES, **change})
+
+
+def test_it_refuses_missing_answers_and_none_of_these_with_others():
+    incomplete = dict(people.TYPE1_DIABETES)
+    del incomplete["region"]
+    with pytest.raises(AnswerError, match="missing answer for 'region'"):
+        validate_answers(incomplete)
+    mixed = {**people.OFFERED_ABROAD, "offer_features": ["none_of_these", "pay_upfront"]}
+    with pytest.raises(AnswerError, match="cannot be combined"):
+        validate_answers(mixed)
+    with pytest.raises(AnswerError, match="JSON object"):
+        validate_answers(["condition"])
+
+
+def test_derived_terms_follow_the_contract():
+    assert questions.is_refractory({"treatment_history": "two_plus_failed", "activity": "stable"})
+    assert questions.is_refractory({"treatment_history": "one_failed", "activity": "active"})
+    assert not questions.is_refractory({"treatment_history": "one_failed", "activity": "unsure"})
+    assert questions.has_red_flag({"offer_features": ["testimonials"]})
+    assert not questions.has_red_flag({"offer_features": ["none_of_these"]})
+    assert not questions.has_red_flag({})
+
+
+def test_the_risk_question_runs_from_low_to_high_with_a_not_sure_option():
+    assert questions.BY_KEY["risk_tolerance"].values == ("low", "moderate", "high", "unsure")

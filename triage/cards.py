@@ -1,0 +1,46 @@
+"""Turn the engine's result into cards: the shape stored with a submission, shown on the
+summary page and printed by `manage.py evaluate`. Each card follows a CDS Hooks card
+(summary, detail, indicator, source, links) plus our own title, reasons and review dates."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from triage import registries
+from triage.rules import RuleSet, Shown, evaluate
+
+TRIALS = "clinical-trials"
+
+
+def build_cards(answers: Mapping[str, object], ruleset: RuleSet) -> list[dict]:
+    return [_card(item, answers, ruleset) for item in evaluate(answers, ruleset)]
+
+
+def _card(item: Shown, answers: Mapping[str, object], ruleset: RuleSet) -> dict:
+    section = ruleset.section(item.slug)
+    sources = [{"label": s.label, "url": s.url} for s in section.sources]
+    links = [dict(src, type="absolute") for src in sources]
+    registry = []
+    if item.slug == TRIALS:
+        registry = [
+            link.as_card_link()
+            for link in registries.links_for(
+                str(answers.get("condition", "other")), str(answers.get("region", "other"))
+            )
+        ]
+    return {
+        "slug": item.slug,
+        "title": section.title,
+        "summary": section.summary,
+        "detail": section.body,
+        "indicator": section.indicator,
+        "source": sources[0] if sources else {"label": "Stem Cell Triage", "url": ""},
+        "sources": sources,
+        "links": registry + links,
+        "registry_links": registry,
+        "reasons": item.reasons(),
+        "rules": list(item.rules),
+        "mandatory": item.mandatory,
+        "last_reviewed": section.last_reviewed,
+        "next_review": section.next_review,
+    }

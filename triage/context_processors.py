@@ -1,0 +1,7 @@
+from django.conf import settings
+
+from triage.registries import NOT_APPROVAL
+
+
+def service(request):
+    return {"retention_days": settings.SUMMARY_RETENTION_DAYS, "not_approval": NOT_APPROVAL}

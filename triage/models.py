@@ -1,0 +1,186 @@
+"""Sections, sources, rules and conditions (what admins edit) and submissions (what patients
+leave behind: answers and the summary built from them, with no personal data)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+from triage import questions, rules
+
+INDICATOR_CHOICES = [
+    ("info", "Information"),
+    ("warning", "Warning"),
+    ("critical", "Critical"),
+]
+OPERATOR_CHOICES = [("in", "is one of"), ("not_in", "is none of")]
+QUESTION_CHOICES = [(q.key, q.check_label) for q in questions.QUESTIONS] + [
+    (d.key, f"(derived) {d.key.replace('_', ' ')}") for d in questions.DERIVED.values()
+]
+
+
+class SectionManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Section(models.Model):
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=120)
+    summary = models.CharField(max_length=140, help_text="One sentence, under 140 characters.")
+    body = models.TextField(help_text="Markdown. Plain words, no advice about treatment.")
+    indicator = models.CharField(max_length=10, choices=INDICATOR_CHOICES, default="info")
+    last_reviewed = models.DateField()
+    next_review = models.DateField()
+    active = models.BooleanField(default=True)
+
+    objects = SectionManager()
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self):
+        return self.slug
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def to_engine(self) -> rules.Section:
+        return rules.Section(
+            slug=self.slug,
+            title=self.title,
+            summary=self.summary,
+            body=self.body,
+            indicator=self.indicator,
+            sources=tuple(rules.Source(s.label, s.url) for s in self.sources.all()),
+            last_reviewed=self.last_reviewed.isoformat(),
+            next_review=self.next_review.isoformat(),
+        )
+
+
+class SourceManager(models.Manager):
+    def get_by_natural_key(self, section_slug, position):
+        return self.get(section__slug=section_slug, position=position)
+
+
+class Source(models.Model):
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="sources")
+    position = models.PositiveSmallIntegerField(default=1)
+    label = models.CharField(max_length=300)
+    url = models.URLField(max_length=500, help_text="A web address, or a DOI as https://doi.org/…")
+
+    objects = SourceManager()
+
+    class Meta:
+        ordering = ["section", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["section", "position"], name="source_position")
+        ]
+
+    def __str__(self):
+        return self.label
+
+    def natural_key(self):
+        return (self.section.slug, self.position)
+
+    natural_key.dependencies = ["triage.section"]
+
+
+class RuleManager(models.Manager):
+    def get_by_natural_key(self, key):
+        return self.get(key=key)
+
+
+class Rule(models.Model):
+    key = models.SlugField(unique=True, help_text="A stable name, e.g. hsct-refractory-ms.")
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="rules")
+    description = models.CharField(max_length=300, blank=True)
+    priority = models.PositiveSmallIntegerField(
+        default=100, validators=[MinValueValidator(1)], help_text="Lower numbers show first."
+    )
+    active = models.BooleanField(default=True)
+
+    objects = RuleManager()
+
+    class Meta:
+        ordering = ["priority", "key"]
+
+    def __str__(self):
+        return self.key
+
+    def natural_key(self):
+        return (self.key,)
+
+    natural_key.dependencies = ["triage.section"]
+
+    def to_engine(self) -> rules.Rule:
+        return rules.Rule(
+            key=self.key,
+            section=self.section.slug,
+            priority=self.priority,
+            active=self.active,
+            conditions=tuple(c.to_engine() for c in self.conditions.all()),
+        )
+
+
+class ConditionManager(models.Manager):
+    def get_by_natural_key(self, rule_key, question):
+        return self.get(rule__key=rule_key, question=question)
+
+
+class Condition(models.Model):
+    rule = models.ForeignKey(Rule, on_delete=models.CASCADE, related_name="conditions")
+    question = models.CharField(max_length=40, choices=QUESTION_CHOICES)
+    operator = models.CharField(max_length=10, choices=OPERATOR_CHOICES, default="in")
+    values = models.JSONField(help_text="A list of answer values.")
+
+    objects = ConditionManager()
+
+    class Meta:
+        ordering = ["rule", "question"]
+        constraints = [
+            models.UniqueConstraint(fields=["rule", "question"], name="one_condition_per_question")
+        ]
+
+    def __str__(self):
+        return f"{self.question} {self.operator} {self.values}"
+
+    def natural_key(self):
+        return (self.rule.key, self.question)
+
+    natural_key.dependencies = ["triage.rule"]
+
+    def to_engine(self) -> rules.Condition:
+        values = self.values if isinstance(self.values, list) else [self.values]
+        return rules.Condition(self.question, self.operator, frozenset(map(str, values)))
+
+
+def _expiry():
+    return timezone.now() + timedelta(days=settings.SUMMARY_RETENTION_DAYS)
+
+
+class Submission(models.Model):
+    """One finished questionnaire: the answers, the summary built from them and the version of
+    the rules and sections that built it. No names, contact details or dates of birth."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    answers = models.JSONField()
+    result = models.JSONField(help_text="The cards as shown, so the summary can be reproduced.")
+    ruleset_version = models.CharField(max_length=64)
+    created = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(default=_expiry, db_index=True)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self):
+        return f"Summary {self.id}"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()

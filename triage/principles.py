@@ -1,0 +1,230 @@
+"""The contract's principles, checked over every possible answer combination.
+
+The answer space is finite (about two million complete answer sets). Rather than evaluate each
+one, the space is split into classes of answers that no rule condition and no principle can
+tell apart: two values of a question fall in the same class when every value set that a rule
+or a principle tests on that question contains both or neither (for the multi-choice question,
+when every tested set overlaps both selections or neither). The engine's choice of sections is
+the same for every member of a class, so checking one member per class, weighted by the class
+size, covers the whole space. ``tests/test_principles.py`` also samples the full space to show
+that each sampled answer set gets the same sections as its class representative.
+
+Pure Python: used by tests, ``load_rules`` and ``verify_rules`` alike.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+from triage import questions
+from triage.rules import TOURISM_WARNING, RuleSet, Shown, evaluate
+from triage.safety import MANDATORY
+
+HSCT_CORE = ("hsct-how-it-works", "hsct-journey", "hsct-risks")
+MSC_FISTULA = ("msc-how-it-works", "msc-safety", "evidence-crohns")
+ALWAYS = ("clinical-trials", "questions-to-ask")
+# Sections that warn; a person's risk answer must never take one of these away.
+RISK_BLIND = (TOURISM_WARNING, "msc-safety")
+EVIDENCE = {
+    "ms_relapsing": "evidence-ms-relapsing",
+    "ms_progressive": "evidence-ms-progressive",
+    "systemic_sclerosis": "evidence-systemic-sclerosis",
+    "lupus": "evidence-lupus",
+    "crohns": "evidence-crohns",
+    "type1_diabetes": "evidence-type1-diabetes",
+    "rheumatoid_arthritis": "evidence-rheumatic-other",
+    "vasculitis": "evidence-rheumatic-other",
+    "myositis": "evidence-rheumatic-other",
+    "neuro_other": "evidence-neuro-other",
+    "other": "evidence-other",
+}
+
+# Value sets the principles themselves test, so the classes are fine enough for them.
+PRINCIPLE_TESTS: tuple[tuple[str, frozenset[str]], ...] = (
+    *(("condition", frozenset({v})) for v in EVIDENCE),
+    ("crohns_fistula", frozenset({"yes", "unsure"})),
+    ("offer_received", frozenset({"yes"})),
+    *(("risk_tolerance", frozenset({v})) for v in questions.BY_KEY["risk_tolerance"].values),
+    *(d for derived in questions.DERIVED.values() for d in derived.depends_on),
+)
+
+
+@dataclass(frozen=True)
+class Violation:
+    principle: int
+    message: str
+    answers: Mapping[str, object]
+
+    def __str__(self) -> str:
+        return f"principle {self.principle}: {self.message} (for example: {dict(self.answers)})"
+
+
+def check(answers: Mapping[str, object], shown: list[Shown]) -> list[tuple[int, str]]:
+    """The principles one result breaks (all but the cross-answer part of principle 7)."""
+    slugs = [s.slug for s in shown]
+    present = set(slugs)
+    out: list[tuple[int, str]] = []
+    if slugs[:1] != [MANDATORY[0]] or not set(MANDATORY) <= present:
+        out.append((1, "the summary does not start with the mandatory sections"))
+    if questions.has_red_flag(answers) or answers.get("offer_received") == "yes":
+        if TOURISM_WARNING not in present:
+            out.append((2, f"{TOURISM_WARNING!r} is missing"))
+        elif slugs.index(TOURISM_WARNING) != len(MANDATORY):
+            out.append((2, f"{TOURISM_WARNING!r} is not right after the mandatory sections"))
+    if "hsct-how-it-works" in present and "hsct-risks" not in present:
+        out.append((3, "HSCT is described without 'hsct-risks'"))
+    evidence = EVIDENCE.get(str(answers.get("condition")))
+    if evidence not in present:
+        out.append((4, f"the condition's evidence section {evidence!r} is missing"))
+    if answers.get("condition") == "crohns" and answers.get("crohns_fistula") in {"yes", "unsure"}:
+        for slug in sorted(set(MSC_FISTULA) - present):
+            out.append((5, f"{slug!r} is missing for Crohn's with a fistula"))
+    if questions.is_refractory(answers) and answers.get("condition") in {
+        "ms_relapsing",
+        "systemic_sclerosis",
+    }:
+        for slug in sorted(set(HSCT_CORE) - present):
+            out.append((6, f"{slug!r} is missing for refractory MS or systemic sclerosis"))
+    if answers.get("risk_tolerance") in {"low", "unsure"} and "weighing-risks" not in present:
+        out.append((7, "'weighing-risks' is missing for a low or unsure risk answer"))
+    for slug in sorted(set(ALWAYS) - present):
+        out.append((8, f"{slug!r} is missing"))
+    for item in shown:
+        if not item.reasons() or not all(r.strip() for r in item.reasons()):
+            out.append((9, f"{item.slug!r} has no reason"))
+    return out
+
+
+def _tests(ruleset: RuleSet) -> dict[str, list[frozenset[str]]]:
+    tests: dict[str, list[frozenset[str]]] = {q.key: [] for q in questions.QUESTIONS}
+    for rule in ruleset.rules:
+        for cond in rule.conditions:
+            if cond.question in questions.DERIVED:
+                for key, values in questions.DERIVED[cond.question].depends_on:
+                    tests[key].append(values)
+            elif cond.question in tests:
+                tests[cond.question].append(cond.values)
+    for key, values in PRINCIPLE_TESTS:
+        tests[key].append(values)
+    return tests
+
+
+def _options(question: questions.Question) -> list[object]:
+    if not question.multiple:
+        return list(question.values)
+    others = [v for v in question.values if v != question.exclusive]
+    subsets: list[object] = [[question.exclusive]] if question.exclusive else []
+    for size in range(1, len(others) + 1):
+        subsets.extend(list(combo) for combo in itertools.combinations(others, size))
+    return subsets
+
+
+def _groups(question: questions.Question, tests: list[frozenset[str]]) -> list[list[object]]:
+    """This question's possible answers, grouped into classes no test can tell apart."""
+    groups: dict[tuple[bool, ...], list[object]] = {}
+    for option in _options(question):
+        chosen = set(option) if isinstance(option, list) else {option}
+        signature = tuple(bool(chosen & t) for t in tests)
+        groups.setdefault(signature, []).append(option)
+    return list(groups.values())
+
+
+def answer_classes(ruleset: RuleSet) -> Iterator[tuple[dict[str, object], int]]:
+    """One answer set per class of the answer space, with the number of answer sets it stands for."""
+    tests = _tests(ruleset)
+    classes = {
+        q.key: [(members[0], len(members)) for members in _groups(q, tests[q.key])]
+        for q in questions.QUESTIONS
+    }
+    yield from _walk(0, {}, 1, lambda q: classes[q.key])
+
+
+def representative(answers: Mapping[str, object], ruleset: RuleSet) -> dict[str, object]:
+    """The answer set that stands for `answers` in answer_classes()."""
+    tests = _tests(ruleset)
+    out: dict[str, object] = {}
+    for key, value in answers.items():
+        for members in _groups(questions.BY_KEY[key], tests[key]):
+            if value in members:
+                out[key] = members[0]
+    return out
+
+
+def all_answers() -> Iterator[tuple[dict[str, object], int]]:
+    """Every complete answer set, each with weight 1 (about two million: slow to evaluate)."""
+    return _walk(0, {}, 1, lambda q: [(o, 1) for o in _options(q)])
+
+
+_GATES = {q.asked_when.question for q in questions.QUESTIONS if q.asked_when}
+
+
+def space_size() -> int:
+    """How many complete answer sets there are, counted without listing them."""
+
+    def count(index: int, answers: dict[str, object]) -> int:
+        if index == len(questions.QUESTIONS):
+            return 1
+        question = questions.QUESTIONS[index]
+        if not questions.applies(question, answers):
+            return count(index + 1, answers)
+        options = _options(question)
+        if question.key not in _GATES:  # nothing later depends on it: multiply
+            return len(options) * count(index + 1, answers)
+        return sum(count(index + 1, {**answers, question.key: o}) for o in options)
+
+    return count(0, {})
+
+
+def _walk(index, answers, weight, options_for):
+    if index == len(questions.QUESTIONS):
+        yield dict(answers), weight
+        return
+    question = questions.QUESTIONS[index]
+    if not questions.applies(question, answers):
+        yield from _walk(index + 1, answers, weight, options_for)
+        return
+    for option, size in options_for(question):
+        answers[question.key] = option
+        yield from _walk(index + 1, answers, weight * size, options_for)
+    del answers[question.key]
+
+
+@dataclass
+class Report:
+    combinations: int
+    classes: int
+    violations: list[Violation]
+
+
+def verify(ruleset: RuleSet, stop_after: int = 0) -> Report:
+    """Check every principle over the whole answer space; `stop_after` > 0 stops early."""
+    violations: list[Violation] = []
+    combinations = classes = 0
+    risk_values = questions.BY_KEY["risk_tolerance"].values
+    for answers, weight in answer_classes(ruleset):
+        combinations += weight
+        classes += 1
+        shown = evaluate(answers, ruleset)
+        for number, message in check(answers, shown):
+            violations.append(Violation(number, message, answers))
+        # Principle 7, second half: the risk answer never hides a warning section.
+        present = {s.slug for s in shown}
+        for other in risk_values:
+            if other == answers["risk_tolerance"]:
+                continue
+            alt = {s.slug for s in evaluate({**answers, "risk_tolerance": other}, ruleset)}
+            for slug in RISK_BLIND:
+                if (slug in alt) != (slug in present):
+                    violations.append(
+                        Violation(
+                            7,
+                            f"changing only the risk answer to {other!r} changes whether "
+                            f"{slug!r} is shown",
+                            answers,
+                        )
+                    )
+        if stop_after and len(violations) >= stop_after:
+            break
+    return Report(combinations=combinations, classes=classes, violations=violations)

@@ -1,0 +1,362 @@
+"""The questionnaire, declared once.
+
+Forms, the wizard, the check-answers page, the rules validator, the `evaluate` command and the
+exhaustive principle tests all read this module, so a question or value added here reaches every
+one of them. Keys and values are the public contract in ``shared/design/questionnaire.md``;
+labels and hints are ours to improve. No Django import: the rules engine uses it too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class AskedWhen:
+    """A question is asked only when an earlier answer is one of `values`."""
+
+    question: str
+    values: frozenset[str]
+
+    def holds(self, answers: Mapping[str, object]) -> bool:
+        return answers.get(self.question) in self.values
+
+
+@dataclass(frozen=True)
+class Question:
+    key: str
+    text: str  # the page's h1, inside the legend
+    check_label: str  # the row label on "check your answers"
+    hint: str
+    choices: tuple[Choice, ...]
+    error: str  # shown when nothing is chosen, in the question's own words
+    reason: str  # "why you are seeing this", with {answer} filled in
+    caption: str = ""
+    why_we_ask: str = ""
+    multiple: bool = False
+    exclusive: str = ""  # a value of a multiple question that must stand alone
+    asked_when: AskedWhen | None = None
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        return tuple(c.value for c in self.choices)
+
+    def label_for(self, value: str) -> str:
+        for choice in self.choices:
+            if choice.value == value:
+                return choice.label
+        raise KeyError(value)
+
+    def answer_text(self, answer: str | list[str]) -> str:
+        """The answer in words, as the person chose it."""
+        if isinstance(answer, list | tuple):
+            return "; ".join(self.label_for(v) for v in answer)
+        return self.label_for(answer)
+
+    def quoted(self, answer: str | list[str] | tuple[str, ...]) -> str:
+        """The answer as quoted words for a reason: “Yes”, or “A”, “B” and “C”."""
+        values = list(answer) if isinstance(answer, list | tuple) else [answer]
+        words = [f"\u201c{self.label_for(v)}\u201d" for v in values]
+        return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+NOT_SURE = "I'm not sure"
+
+QUESTIONS: tuple[Question, ...] = (
+    Question(
+        key="condition",
+        caption="About your condition",
+        text="Which condition do you have?",
+        check_label="Condition",
+        hint="Choose the one you most want information about.",
+        why_we_ask="The evidence for stem-cell treatments is different for each condition.",
+        error="Select the condition you have, or 'Another autoimmune condition'",
+        reason="you told us your condition is {answer}",
+        choices=(
+            Choice("ms_relapsing", "Relapsing multiple sclerosis (MS)"),
+            Choice("ms_progressive", "Progressive multiple sclerosis (MS)"),
+            Choice("systemic_sclerosis", "Systemic sclerosis (scleroderma)"),
+            Choice("lupus", "Lupus (systemic lupus erythematosus, SLE)"),
+            Choice("crohns", "Crohn's disease"),
+            Choice("type1_diabetes", "Type 1 diabetes"),
+            Choice("rheumatoid_arthritis", "Rheumatoid arthritis"),
+            Choice("vasculitis", "Vasculitis"),
+            Choice("myositis", "Myositis (polymyositis or dermatomyositis)"),
+            Choice(
+                "neuro_other",
+                "Another autoimmune nerve or muscle condition",
+                "For example CIDP, NMOSD, myasthenia gravis or stiff-person syndrome.",
+            ),
+            Choice("other", "Another autoimmune condition, or I'm not sure"),
+        ),
+    ),
+    Question(
+        key="crohns_fistula",
+        caption="About your condition",
+        text="Do you have a fistula near your bottom (a perianal fistula)?",
+        check_label="Perianal fistula",
+        hint="A fistula is a small tunnel that forms between the bowel and the skin.",
+        error="Select whether you have a perianal fistula, or 'I'm not sure'",
+        reason="you answered {answer} when we asked about a perianal fistula",
+        asked_when=AskedWhen("condition", frozenset({"crohns"})),
+        choices=(
+            Choice("yes", "Yes"),
+            Choice("no", "No"),
+            Choice("unsure", NOT_SURE),
+        ),
+    ),
+    Question(
+        key="activity",
+        caption="About your condition",
+        text="Has your condition been active in the past year?",
+        check_label="Activity in the past year",
+        hint="For example new relapses or flares, new areas of damage on scans, or getting worse.",
+        error="Select whether your condition has been active in the past year, or 'I'm not sure'",
+        reason="you answered {answer} when we asked if your condition has been active",
+        choices=(
+            Choice("active", "Yes, it has been active"),
+            Choice("stable", "No, it has been stable"),
+            Choice("unsure", NOT_SURE),
+        ),
+    ),
+    Question(
+        key="treatment_history",
+        caption="About your treatment",
+        text="How has standard treatment worked for you so far?",
+        check_label="Standard treatment so far",
+        hint="Standard treatment means the usual medicines your specialist team offers.",
+        error="Select how standard treatment has worked for you, or 'I'm not sure'",
+        reason="you answered {answer} when we asked how standard treatment has worked",
+        choices=(
+            Choice("none_yet", "I have not had standard treatment yet"),
+            Choice("responding", "Standard treatment is keeping it under control"),
+            Choice("one_failed", "I have tried one standard treatment and it is still active"),
+            Choice(
+                "two_plus_failed",
+                "I have tried two or more standard treatments and it is still active",
+            ),
+            Choice("unsure", NOT_SURE),
+        ),
+    ),
+    Question(
+        key="years_since_diagnosis",
+        caption="About your condition",
+        text="How long ago were you diagnosed?",
+        check_label="Time since diagnosis",
+        hint="An estimate is fine.",
+        error="Select how long ago you were diagnosed, or 'I'm not sure'",
+        reason="you answered {answer} when we asked when you were diagnosed",
+        choices=(
+            Choice("under_2", "Less than 2 years ago"),
+            Choice("2_to_5", "2 to 5 years ago"),
+            Choice("5_to_10", "5 to 10 years ago"),
+            Choice("over_10", "More than 10 years ago"),
+            Choice("unsure", NOT_SURE),
+        ),
+    ),
+    Question(
+        key="risk_tolerance",
+        caption="About risk",
+        text="How much risk would you be willing to consider for a chance of long-term benefit?",
+        check_label="Risk you would consider",
+        hint="There is no right answer. This only changes which information we show first.",
+        error="Select how much risk you would consider, or 'I'm not sure'",
+        reason="you answered {answer} when we asked how much risk you would consider",
+        choices=(
+            Choice("low", "Low", "Only options with a low chance of serious side effects."),
+            Choice(
+                "moderate",
+                "Moderate",
+                "Serious side effects, such as a stay in hospital, would be acceptable.",
+            ),
+            Choice(
+                "high",
+                "High",
+                "Serious risks, including a small risk of dying from the treatment, "
+                "would be acceptable for a chance of long-term remission.",
+            ),
+            Choice("unsure", NOT_SURE),
+        ),
+    ),
+    Question(
+        key="offer_received",
+        caption="About offers of treatment",
+        text="Has anyone offered you a stem-cell treatment?",
+        check_label="Offered a stem-cell treatment",
+        hint="Count offers from clinics or companies, not from your own specialist team "
+        "or a registered clinical trial.",
+        error="Select whether you have been offered a stem-cell treatment, or 'I'm not sure'",
+        reason="you answered {answer} when we asked if anyone has offered you a stem-cell treatment",
+        choices=(
+            Choice("yes", "Yes"),
+            Choice("no", "No"),
+            Choice("unsure", NOT_SURE),
+        ),
+    ),
+    Question(
+        key="offer_features",
+        caption="About offers of treatment",
+        text="Did the offer include any of these?",
+        check_label="What the offer included",
+        hint="Select all that apply.",
+        error="Select what the offer included, or 'None of these'",
+        reason="you told us the offer included {answer}",
+        multiple=True,
+        exclusive="none_of_these",
+        asked_when=AskedWhen("offer_received", frozenset({"yes", "unsure"})),
+        choices=(
+            Choice("pay_upfront", "Paying for a treatment that is not proven to work"),
+            Choice("many_conditions", "The same cells said to treat many different diseases"),
+            Choice("travel_abroad", "Travelling to another country for treatment"),
+            Choice(
+                "no_registration",
+                "No clinical trial registration number or ethics approval",
+            ),
+            Choice("testimonials", "Evidence given as patient stories, not published results"),
+            Choice(
+                "same_day_procedure",
+                "Cells taken out and put back on the same day",
+            ),
+            Choice("none_of_these", "None of these"),
+        ),
+    ),
+    Question(
+        key="region",
+        caption="About where you live",
+        text="Where do you live?",
+        check_label="Where you live",
+        hint="We use this to link to the clinical trial registers for your area.",
+        error="Select where you live",
+        reason="you answered {answer} when we asked where you live",
+        choices=(
+            Choice("us", "United States"),
+            Choice("eu", "European Union"),
+            Choice("uk", "United Kingdom"),
+            Choice("other", "Somewhere else"),
+        ),
+    ),
+)
+
+BY_KEY: dict[str, Question] = {q.key: q for q in QUESTIONS}
+KEYS: tuple[str, ...] = tuple(BY_KEY)
+RED_FLAGS: frozenset[str] = frozenset(BY_KEY["offer_features"].values) - {"none_of_these"}
+
+
+# Derived facts: terms the contract defines over several answers. Rule authors may use them
+# like questions; each lists the answers it depends on so the exhaustive proofs can split the
+# answer space finely enough.
+@dataclass(frozen=True)
+class Derived:
+    key: str
+    reason_yes: str
+    reason_no: str
+    depends_on: tuple[tuple[str, frozenset[str]], ...]
+    values: tuple[str, ...] = ("yes", "no")
+
+
+def is_refractory(answers: Mapping[str, object]) -> bool:
+    history = answers.get("treatment_history")
+    return history == "two_plus_failed" or (
+        history == "one_failed" and answers.get("activity") == "active"
+    )
+
+
+def has_red_flag(answers: Mapping[str, object]) -> bool:
+    features = answers.get("offer_features") or ()
+    return any(v in RED_FLAGS for v in features)  # type: ignore[union-attr]
+
+
+DERIVED: dict[str, Derived] = {
+    "refractory": Derived(
+        key="refractory",
+        reason_yes="your answers say your condition is still active after standard treatment",
+        reason_no="your answers say standard treatment has not yet failed for you",
+        depends_on=(
+            ("treatment_history", frozenset({"two_plus_failed"})),
+            ("treatment_history", frozenset({"one_failed"})),
+            ("activity", frozenset({"active"})),
+        ),
+    ),
+    "red_flag": Derived(
+        key="red_flag",
+        reason_yes="the offer you described has at least one warning sign",
+        reason_no="the offer you described has none of the warning signs we asked about",
+        depends_on=(("offer_features", RED_FLAGS),),
+    ),
+}
+_DERIVE = {"refractory": is_refractory, "red_flag": has_red_flag}
+
+
+def facts(answers: Mapping[str, object]) -> dict[str, object]:
+    """The answers plus the derived facts the rules may test."""
+    out = dict(answers)
+    for key, fn in _DERIVE.items():
+        out[key] = "yes" if fn(answers) else "no"
+    return out
+
+
+def rule_question_values() -> dict[str, tuple[str, ...]]:
+    """Every key a rule condition may name, with its allowed values."""
+    out = {q.key: q.values for q in QUESTIONS}
+    out.update({d.key: d.values for d in DERIVED.values()})
+    return out
+
+
+def applies(question: Question, answers: Mapping[str, object]) -> bool:
+    return question.asked_when is None or question.asked_when.holds(answers)
+
+
+def applicable(answers: Mapping[str, object]) -> list[Question]:
+    """The questions this person is asked, in order, given what they have answered."""
+    return [q for q in QUESTIONS if applies(q, answers)]
+
+
+class AnswerError(ValueError):
+    """An answers document that breaks the contract; the message names the key or value."""
+
+
+def validate_answers(answers: object) -> dict[str, str | list[str]]:
+    """Check a complete answers document against the contract and return it cleaned."""
+    if not isinstance(answers, dict):
+        raise AnswerError("answers must be a JSON object from question key to value")
+    for key in answers:
+        if key not in BY_KEY:
+            raise AnswerError(f"unknown question {key!r}")
+    cleaned: dict[str, str | list[str]] = {}
+    for question in QUESTIONS:
+        present = question.key in answers
+        if not applies(question, cleaned):
+            if present:
+                raise AnswerError(
+                    f"question {question.key!r} does not apply to these answers "
+                    f"(asked only when {question.asked_when.question!r} is one of "  # type: ignore[union-attr]
+                    f"{sorted(question.asked_when.values)})"  # type: ignore[union-attr]
+                )
+            continue
+        if not present:
+            raise AnswerError(f"missing answer for {question.key!r}")
+        value = answers[question.key]
+        if question.multiple:
+            if not isinstance(value, list) or not value:
+                raise AnswerError(f"{question.key!r} takes a non-empty list of values")
+            for v in value:
+                if v not in question.values:
+                    raise AnswerError(f"unknown value {v!r} for {question.key!r}")
+            if len(set(value)) != len(value):
+                raise AnswerError(f"repeated value in {question.key!r}")
+            if question.exclusive in value and len(value) > 1:
+                raise AnswerError(f"{question.exclusive!r} cannot be combined in {question.key!r}")
+            cleaned[question.key] = [v for v in question.values if v in value]
+        else:
+            if not isinstance(value, str) or value not in question.values:
+                raise AnswerError(f"unknown value {value!r} for {question.key!r}")
+            cleaned[question.key] = value
+    return cleaned

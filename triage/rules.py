@@ -1,0 +1,243 @@
+"""The rules engine: answers in, ordered sections with their reasons out.
+
+Pure Python, no Django import, so every rule and principle can be tested without a database.
+Rules are data (rows in the admin, JSON in ``fixtures/``); this module gives them meaning:
+
+* a rule fires when **all** its conditions hold (a rule with no conditions always fires);
+* a section is shown when **any** of its active rules fires;
+* a condition on a question that was not answered is **false**, on purpose: a question that
+  was skipped by the questionnaire's own routing says nothing about the person, so it cannot
+  show (or, with ``not_in``, hide behind a negation) a section;
+* the two mandatory sections are added here, not by data, so no edit can remove them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+
+from triage import questions
+from triage.safety import MANDATORY, builtin_section
+
+TOURISM_WARNING = "tourism-warning"
+INDICATORS = ("info", "warning", "critical")
+
+
+def _in(answer: object, values: frozenset[str]) -> bool:
+    if isinstance(answer, list):
+        return any(v in values for v in answer)
+    return answer in values
+
+
+def _not_in(answer: object, values: frozenset[str]) -> bool:
+    if isinstance(answer, list):
+        return not any(v in values for v in answer)
+    return answer not in values
+
+
+OPERATORS = {
+    "in": _in,  # the answer (or, for a list, any chosen value) is one of the values
+    "not_in": _not_in,  # the answer (or every chosen value) is none of the values
+}
+
+
+@dataclass(frozen=True)
+class Source:
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Section:
+    slug: str
+    title: str
+    summary: str
+    body: str  # Markdown
+    indicator: str = "info"
+    sources: tuple[Source, ...] = ()
+    last_reviewed: str = ""  # ISO dates, kept as text so the engine needs no date handling
+    next_review: str = ""
+
+
+@dataclass(frozen=True)
+class Condition:
+    question: str
+    operator: str
+    values: frozenset[str]
+
+    def holds(self, facts: Mapping[str, object]) -> bool:
+        if self.question not in facts:
+            return False
+        return OPERATORS[self.operator](facts[self.question], self.values)
+
+
+@dataclass(frozen=True)
+class Rule:
+    key: str
+    section: str
+    conditions: tuple[Condition, ...] = ()
+    priority: int = 100
+    active: bool = True
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    sections: Mapping[str, Section]
+    rules: tuple[Rule, ...]
+    version: str = field(default="")
+
+    @classmethod
+    def build(cls, sections: Iterable[Section], rules: Iterable[Rule]) -> RuleSet:
+        """Make a ruleset whose version is a hash of everything that can change a summary."""
+        by_slug = {s.slug: s for s in sections}
+        ordered = tuple(sorted(rules, key=lambda r: r.key))
+        return cls(sections=by_slug, rules=ordered, version=content_version(by_slug, ordered))
+
+    def section(self, slug: str) -> Section:
+        """A section's content; the mandatory ones fall back to the built-in text."""
+        if slug in self.sections:
+            return self.sections[slug]
+        return builtin_section(slug)
+
+
+def content_version(sections: Mapping[str, Section], rules: tuple[Rule, ...]) -> str:
+    payload = {
+        "sections": [asdict(sections[k]) for k in sorted(sections)],
+        "rules": [
+            {
+                **{k: v for k, v in asdict(r).items() if k != "conditions"},
+                "conditions": sorted(
+                    [c.question, c.operator, sorted(c.values)] for c in r.conditions
+                ),
+            }
+            for r in rules
+        ],
+    }
+    blob = json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()
+    return hashlib.sha256(blob).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Match:
+    """A condition that held, with the answer that made it hold."""
+
+    question: str
+    operator: str
+    values: tuple[str, ...]
+    answer: str | tuple[str, ...]
+
+    def reason(self) -> str:
+        """The condition in plain words, built from the person's own answer."""
+        derived = questions.DERIVED.get(self.question)
+        if derived is not None:
+            return derived.reason_yes if self.answer == "yes" else derived.reason_no
+        question = questions.BY_KEY[self.question]
+        return question.reason.format(answer=question.quoted(self.answer))
+
+
+@dataclass(frozen=True)
+class Shown:
+    slug: str
+    rules: tuple[str, ...]  # keys of the rules that fired; empty for mandatory sections
+    matches: tuple[Match, ...]
+    mandatory: bool = False
+
+    def reasons(self) -> list[str]:
+        if self.mandatory:
+            return ["it is shown to everyone who uses this tool"]
+        if not self.matches:
+            return ["it applies to everyone, whatever their answers"]
+        seen: dict[str, None] = {}
+        for m in self.matches:
+            seen[m.reason()] = None
+        return list(seen)
+
+
+def evaluate(answers: Mapping[str, object], ruleset: RuleSet) -> list[Shown]:
+    """The sections for these answers: mandatory first, then the tourism warning when shown,
+    then the rest by the best (lowest) priority of the rules that fired, then by slug."""
+    facts = questions.facts(answers)
+    fired: dict[str, list[tuple[Rule, list[Match]]]] = {}
+    for rule in ruleset.rules:
+        if not rule.active or rule.section in MANDATORY or rule.section not in ruleset.sections:
+            continue
+        matches = []
+        for cond in rule.conditions:
+            if not cond.holds(facts):
+                break
+            answer = facts[cond.question]
+            matches.append(
+                Match(
+                    question=cond.question,
+                    operator=cond.operator,
+                    values=tuple(sorted(cond.values)),
+                    answer=tuple(answer) if isinstance(answer, list) else answer,  # type: ignore[arg-type]
+                )
+            )
+        else:
+            fired.setdefault(rule.section, []).append((rule, matches))
+
+    shown = [Shown(slug=slug, rules=(), matches=(), mandatory=True) for slug in MANDATORY]
+    rest = []
+    for slug, hits in fired.items():
+        item = Shown(
+            slug=slug,
+            rules=tuple(r.key for r, _ in hits),
+            matches=tuple(m for _, ms in hits for m in ms),
+        )
+        rank = 0 if slug == TOURISM_WARNING else 1
+        rest.append(((rank, min(r.priority for r, _ in hits), slug), item))
+    shown.extend(item for _, item in sorted(rest, key=lambda pair: pair[0]))
+    return shown
+
+
+class RuleError(ValueError):
+    """A ruleset that names something the questionnaire or the sections do not have."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def problems(ruleset: RuleSet) -> list[str]:
+    """Everything wrong with a ruleset's references and content, in plain words."""
+    allowed = questions.rule_question_values()
+    out: list[str] = []
+    for slug, section in sorted(ruleset.sections.items()):
+        if section.indicator not in INDICATORS:
+            out.append(f"section {slug!r}: unknown indicator {section.indicator!r}")
+        if not section.sources:
+            out.append(f"section {slug!r}: needs at least one source")
+        if not section.title.strip() or not section.body.strip():
+            out.append(f"section {slug!r}: needs a title and a body")
+    for rule in ruleset.rules:
+        where = f"rule {rule.key!r}"
+        if rule.section not in ruleset.sections:
+            out.append(f"{where}: unknown section {rule.section!r}")
+        elif rule.section in MANDATORY:
+            out.append(f"{where}: section {rule.section!r} is always shown and takes no rules")
+        seen = set()
+        for cond in rule.conditions:
+            if cond.question not in allowed:
+                out.append(f"{where}: unknown question {cond.question!r}")
+                continue
+            if cond.question in seen:
+                out.append(f"{where}: more than one condition on {cond.question!r}")
+            seen.add(cond.question)
+            if cond.operator not in OPERATORS:
+                out.append(f"{where}: unknown operator {cond.operator!r}")
+            if not cond.values:
+                out.append(f"{where}: condition on {cond.question!r} lists no values")
+            for value in sorted(cond.values - set(allowed[cond.question])):
+                out.append(f"{where}: unknown value {value!r} for {cond.question!r}")
+    return out
+
+
+def validate(ruleset: RuleSet) -> RuleSet:
+    """Return the ruleset, or raise RuleError naming every unknown question, value or section."""
+    found = problems(ruleset)
+    if found:
+        raise RuleError(found)
+    return ruleset

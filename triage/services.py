@@ -1,0 +1,25 @@
+"""Writes: the one place a finished questionnaire becomes a stored summary."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from triage import questions
+from triage.cards import build_cards
+from triage.models import Submission
+from triage.selectors import active_ruleset
+
+
+def submission_create(*, answers: Mapping[str, object]) -> Submission:
+    """Validate complete answers, build the summary and store both with the ruleset version.
+
+    Raises questions.AnswerError for answers that break the contract, so an incomplete or
+    tampered journey is never stored.
+    """
+    cleaned = questions.validate_answers(dict(answers))
+    ruleset = active_ruleset()
+    return Submission.objects.create(
+        answers=cleaned,
+        result=build_cards(cleaned, ruleset),
+        ruleset_version=ruleset.version,
+    )

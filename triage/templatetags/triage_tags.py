@@ -1,0 +1,44 @@
+"""Section bodies are Markdown written by admins: render it, then sanitise it, so that no
+script or raw HTML an editor typed can reach a patient's page."""
+
+from __future__ import annotations
+
+import datetime
+from functools import lru_cache
+
+import markdown as md
+import nh3
+from django import template
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+ALLOWED_TAGS = {"p", "ul", "ol", "li", "strong", "em", "a", "h3", "h4", "br", "blockquote"}
+ALLOWED_ATTRIBUTES = {"a": {"href"}}
+
+
+@lru_cache(maxsize=512)
+def render_markdown(text: str) -> str:
+    html = md.markdown(text or "", extensions=["sane_lists"], output_format="html")
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"https", "http", "mailto"},
+        link_rel="noopener noreferrer",
+    )
+
+
+@register.filter(name="markdown")
+def markdown_filter(text: str) -> str:
+    return mark_safe(render_markdown(text))  # noqa: S308  # nosec B308 B703 (nh3 above)
+
+
+@register.filter
+def isodate(value: str) -> str:
+    """'2026-11-22' as '22 November 2026'."""
+    try:
+        day = datetime.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return value
+    return f"{day.day} {day:%B %Y}"

@@ -1,0 +1,24 @@
+from django.contrib import admin
+from django.urls import include, path, re_path
+
+from triage import views
+
+app_patterns = (
+    [
+        path("", views.start, name="start"),
+        path("questions/", views.questionnaire, name="resume"),
+        re_path(r"^questions/(?P<step>[a-z0-9_]+)/$", views.questionnaire, name="question"),
+        path("summary/<uuid:pk>/", views.summary, name="summary"),
+    ],
+    "triage",
+)
+
+urlpatterns = [
+    path("", include(app_patterns)),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "triage.views.bad_request"
+handler403 = "triage.views.permission_denied"
+handler404 = "triage.views.not_found"
+handler500 = "triage.views.server_error"
