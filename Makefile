@@ -3,7 +3,6 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-export DJANGO_DEBUG ?= true
 
 .PHONY: run test lint format install clean
 
@@ -19,6 +18,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 install: $(STAMP)
 
 ## make run: install, migrate, load the rules and sections, serve on 127.0.0.1:8000
+run: export DJANGO_DEBUG ?= true
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --verbosity 0
 	$(BIN)/python manage.py load_rules
@@ -26,7 +26,7 @@ run: $(STAMP)
 
 ## make test: install, check style, run the whole suite
 test: $(STAMP) lint
-	$(BIN)/python manage.py makemigrations --check --dry-run --verbosity 0
+	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python manage.py makemigrations --check --dry-run --verbosity 0
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

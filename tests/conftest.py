@@ -16,10 +16,16 @@ def shipped_ruleset():
     return load_files(FIXTURES)
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the shipped rules and sections once, with load_rules, into the test database."""
+    with django_db_blocker.unblock():
+        call_command("load_rules", verbosity=0)
+
+
 @pytest.fixture
 def loaded_rules(db):
-    """The shipped rules and sections, loaded into the test database with load_rules."""
-    call_command("load_rules", verbosity=0)
+    """The shipped rules and sections, as `make run` loads them (each test rolls back)."""
     clear_ruleset_cache()
     yield
     clear_ruleset_cache()

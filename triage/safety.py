@@ -14,8 +14,8 @@ MANDATORY: tuple[str, ...] = (NOT_MEDICAL_ADVICE, APPROVED_PROTOCOLS)
 _BUILTIN = {
     NOT_MEDICAL_ADVICE: {
         "title": "This is information, not medical advice",
-        "summary": "This summary explains what is known. It cannot tell you which treatment "
-        "is right for you.",
+        "summary": "This summary explains what is known. It cannot say whether any treatment "
+        "is suitable for you.",
         "body": (
             "This tool gives general information about stem-cell treatments for autoimmune "
             "conditions, chosen by your answers. It does not know your medical history, it has "
