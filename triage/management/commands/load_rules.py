@@ -48,7 +48,7 @@ class Command(BaseCommand):
                     Rule.objects.all().delete()
                     Source.objects.all().delete()
                     Section.objects.all().delete()
-                self.load(paths)
+                self.load(paths, replace=replace)
                 report = self.check_loaded()
         except Refused as exc:
             clear_ruleset_cache()
@@ -60,7 +60,7 @@ class Command(BaseCommand):
             f"{report.combinations:,} answer combinations ({report.classes:,} classes)."
         )
 
-    def load(self, paths: list[Path]) -> None:
+    def load(self, paths: list[Path], replace: bool) -> None:
         """Read every file, then load all rows in dependency order in one loaddata call, so a
         file may refer to sections defined in another file whatever the names sort as."""
         rows: list[dict] = []
@@ -76,6 +76,7 @@ class Command(BaseCommand):
                     raise Refused(f"{path.name}: unexpected model {row.get('model')!r}")
             rows.extend(data)
         rows.sort(key=lambda row: MODEL_ORDER.index(row["model"]))
+        self.check_references(rows, replace)
         with tempfile.TemporaryDirectory() as tmp:
             combined = Path(tmp) / "rules_and_sections.json"
             combined.write_text(json.dumps(rows), encoding="utf-8")
@@ -84,6 +85,26 @@ class Command(BaseCommand):
             except Exception as exc:  # loaddata wraps many error types; all of them mean "refuse"
                 lines = [line for line in str(exc).splitlines() if line.strip()]
                 raise Refused(lines[-1] if lines else repr(exc)) from None
+
+    def check_references(self, rows: list[dict], replace: bool) -> None:
+        """Name a reference to a section or rule that does not exist, before loaddata would
+        fail on it with a database error."""
+        sections = {r["fields"].get("slug") for r in rows if r["model"] == "triage.section"}
+        rule_keys = {r["fields"].get("key") for r in rows if r["model"] == "triage.rule"}
+        if not replace:
+            sections |= set(Section.objects.values_list("slug", flat=True))
+            rule_keys |= set(Rule.objects.values_list("key", flat=True))
+        for row in rows:
+            fields = row.get("fields") or {}
+            if row["model"] in ("triage.source", "triage.rule"):
+                ref = (fields.get("section") or [None])[0]
+                if ref not in sections:
+                    name = fields.get("key") or fields.get("label")
+                    raise Refused(f"{row['model']} {name!r}: unknown section {ref!r}")
+            if row["model"] == "triage.condition":
+                ref = (fields.get("rule") or [None])[0]
+                if ref not in rule_keys:
+                    raise Refused(f"condition on {fields.get('question')!r}: unknown rule {ref!r}")
 
     def check_loaded(self) -> principles.Report:
         ruleset = load_ruleset()

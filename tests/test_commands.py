@@ -1,0 +1,160 @@
+"""load_rules and evaluate, as an admin or a script would run them."""
+
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from tests import answers as people
+from tests.conftest import FIXTURES, ROOT
+from triage.models import Condition, Rule, Section
+from triage.selectors import load_ruleset
+
+pytestmark = pytest.mark.usefixtures("loaded_rules")
+
+
+def run_evaluate(stdin_text):
+    """Run the real command in a subprocess, as a person at a shell would."""
+    return subprocess.run(
+        [sys.executable, "manage.py", "evaluate"],
+        input=stdin_text,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={"DJANGO_SETTINGS_MODULE": "tests.settings", "PATH": "/usr/bin:/bin"},
+        check=False,
+    )
+
+
+def test_evaluate_prints_cards_shaped_like_cds_hooks_cards():
+    out = io.StringIO()
+    path = ROOT / "tests" / "tmp_answers.json"
+    path.write_text(json.dumps(people.CROHNS_FISTULA_LOW_RISK))
+    try:
+        call_command("evaluate", str(path), stdout=out)
+    finally:
+        path.unlink()
+    document = json.loads(out.getvalue())
+    assert document["ruleset_version"] == load_ruleset().version
+    cards = document["cards"]
+    assert [c["slug"] for c in cards[:2]] == ["not-medical-advice", "approved-protocols"]
+    for card in cards:
+        assert set(card) >= {"slug", "summary", "detail", "indicator", "source", "links", "reasons"}
+        assert card["indicator"] in {"info", "warning", "critical"}
+        assert card["source"]["label"] and card["source"]["url"].startswith("https://")
+        assert card["reasons"]
+        assert len(card["summary"]) <= 140
+        assert all(link["type"] == "absolute" for link in card["links"])
+    assert "msc-safety" in [c["slug"] for c in cards]
+
+
+@pytest.mark.parametrize(
+    ("document", "message"),
+    [
+        ({**people.TYPE1_DIABETES, "favourite": "x"}, "unknown question 'favourite'"),
+        ({**people.TYPE1_DIABETES, "region": "mars"}, "unknown value 'mars' for 'region'"),
+        ({**people.TYPE1_DIABETES, "crohns_fistula": "no"}, "'crohns_fistula' does not apply"),
+    ],
+)
+def test_evaluate_refuses_invalid_answers_in_one_line(document, message):
+    result = run_evaluate(json.dumps(document))
+    assert result.returncode != 0
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert message in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_evaluate_refuses_broken_json_without_a_traceback():
+    result = run_evaluate("{not json")
+    assert result.returncode != 0
+    assert "invalid JSON" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_load_rules_loads_the_fixtures_and_reports_the_proof():
+    out = io.StringIO()
+    call_command("load_rules", stdout=out)
+    assert "Every principle holds over 2,012,400 answer combinations" in out.getvalue()
+    assert Section.objects.filter(active=True).count() >= 22
+    from triage.ruleset_files import load_files
+
+    assert load_ruleset().version == load_files(FIXTURES).version
+
+
+def snapshot():
+    return (
+        sorted(Section.objects.values_list("slug", "title", "body")),
+        sorted(Rule.objects.values_list("key", "priority", "active")),
+        sorted((c.rule.key, c.question, json.dumps(c.values)) for c in Condition.objects.all()),
+    )
+
+
+def write(tmp_path, name, rows):
+    path = tmp_path / name
+    path.write_text(json.dumps(rows) if not isinstance(rows, str) else rows)
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        ("[{not json", "not a readable JSON fixture"),
+        ([{"model": "auth.user", "fields": {}}], "unexpected model 'auth.user'"),
+        (
+            [{"model": "triage.rule", "fields": {"key": "x", "section": ["nope"], "priority": 5}}],
+            "nope",
+        ),
+        (
+            [
+                {"model": "triage.rule", "fields": {"key": "bad", "section": ["evidence-lupus"]}},
+                {
+                    "model": "triage.condition",
+                    "fields": {"rule": ["bad"], "question": "shoe_size", "values": ["9"]},
+                },
+            ],
+            "unknown question 'shoe_size'",
+        ),
+        (
+            [
+                {
+                    "model": "triage.condition",
+                    "fields": {
+                        "rule": ["evidence-lupus"],
+                        "question": "condition",
+                        "values": ["flu"],
+                    },
+                },
+            ],
+            "unknown value 'flu' for 'condition'",
+        ),
+        (
+            [
+                {
+                    "model": "triage.rule",
+                    "fields": {
+                        "key": "trials-everyone",
+                        "section": ["clinical-trials"],
+                        "active": False,
+                    },
+                }
+            ],
+            "principle 8",
+        ),
+    ],
+)
+def test_load_rules_refuses_a_broken_file_and_changes_nothing(tmp_path, rows, message):
+    before = snapshot()
+    with pytest.raises(CommandError, match="Refused, nothing was changed") as info:
+        call_command("load_rules", write(tmp_path, "broken.json", rows))
+    assert message in str(info.value)
+    assert snapshot() == before
+
+
+def test_load_rules_names_a_missing_file():
+    with pytest.raises(CommandError, match="no such file"):
+        call_command("load_rules", "/nonexistent/rules.json")
