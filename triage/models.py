@@ -11,7 +11,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-from triage import questions, rules
+from triage import codes, questions, rules
 
 INDICATOR_CHOICES = [
     ("info", "Information"),
@@ -169,18 +169,66 @@ class Submission(models.Model):
     the rules and sections that built it. No names, contact details or dates of birth."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    reference = models.CharField(max_length=codes.LENGTH, unique=True, default=codes.new_code)
     answers = models.JSONField()
     result = models.JSONField(help_text="The cards as shown, so the summary can be reproduced.")
     ruleset_version = models.CharField(max_length=64)
     created = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField(default=_expiry, db_index=True)
+    deleted_at = models.DateTimeField(
+        null=True, blank=True, help_text="Set when the patient deleted their answers."
+    )
 
     class Meta:
         ordering = ["-created"]
 
     def __str__(self):
-        return f"Summary {self.id}"
+        return f"Summary {self.display_reference}"
+
+    @property
+    def display_reference(self) -> str:
+        return codes.display(self.reference)
 
     @property
     def is_expired(self) -> bool:
         return self.expires_at <= timezone.now()
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    def erase(self) -> None:
+        """The patient's "Delete my answers": keep only the code, so it can say it was deleted."""
+        self.answers = {}
+        self.result = []
+        self.deleted_at = timezone.now()
+        self.save(update_fields=["answers", "result", "deleted_at"])
+
+
+class Lookup(models.Model):
+    """A record of a member of staff looking up a reference code: who, when, which code."""
+
+    OUTCOMES = [
+        ("found", "Found"),
+        ("mistyped", "Mistyped (check character wrong)"),
+        ("unknown", "No such code"),
+        ("expired", "Expired"),
+        ("deleted", "Deleted by the patient"),
+        ("limited", "Refused: too many lookups"),
+    ]
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="lookups"
+    )
+    username = models.CharField(max_length=150)
+    code = models.CharField(max_length=40, help_text="The code as read, after tidying.")
+    outcome = models.CharField(max_length=10, choices=OUTCOMES)
+    submission = models.ForeignKey(Submission, on_delete=models.SET_NULL, null=True, blank=True)
+    address_hash = models.CharField(max_length=16, db_index=True)
+    created = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self):
+        return f"{self.username} looked up {self.code} ({self.outcome})"

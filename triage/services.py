@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from django.db import IntegrityError, transaction
+
 from triage import questions
 from triage.cards import build_cards
 from triage.models import Submission
@@ -18,8 +20,14 @@ def submission_create(*, answers: Mapping[str, object]) -> Submission:
     """
     cleaned = questions.validate_answers(dict(answers))
     ruleset = active_ruleset()
-    return Submission.objects.create(
-        answers=cleaned,
-        result=build_cards(cleaned, ruleset),
-        ruleset_version=ruleset.version,
-    )
+    cards = build_cards(cleaned, ruleset)
+    for attempt in range(5):
+        try:
+            with transaction.atomic():
+                return Submission.objects.create(
+                    answers=cleaned, result=cards, ruleset_version=ruleset.version
+                )
+        except IntegrityError:  # a reference code already in use: draw another
+            if attempt == 4:
+                raise
+    raise AssertionError("unreachable")
