@@ -160,10 +160,6 @@ class Condition(models.Model):
         return rules.Condition(self.question, self.operator, frozenset(map(str, values)))
 
 
-def _expiry():
-    return timezone.now() + timedelta(days=settings.SUMMARY_RETENTION_DAYS)
-
-
 class Submission(models.Model):
     """One finished questionnaire: the answers, the summary built from them and the version of
     the rules and sections that built it. No names, contact details or dates of birth."""
@@ -174,7 +170,7 @@ class Submission(models.Model):
     result = models.JSONField(help_text="The cards as shown, so the summary can be reproduced.")
     ruleset_version = models.CharField(max_length=64)
     created = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField(default=_expiry, db_index=True)
+    expires_at = models.DateTimeField(db_index=True, blank=True)
     deleted_at = models.DateTimeField(
         null=True, blank=True, help_text="Set when the patient deleted their answers."
     )
@@ -184,6 +180,11 @@ class Submission(models.Model):
 
     def __str__(self):
         return f"Summary {self.display_reference}"
+
+    def save(self, *args, **kwargs):
+        if self.expires_at is None:
+            self.expires_at = self.created + timedelta(days=settings.SUMMARY_RETENTION_DAYS)
+        super().save(*args, **kwargs)
 
     @property
     def display_reference(self) -> str:

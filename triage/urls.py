@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from triage import views
+from triage import staff, views
 
 app_patterns = (
     [
@@ -9,12 +9,14 @@ app_patterns = (
         path("questions/", views.questionnaire, name="resume"),
         re_path(r"^questions/(?P<step>[a-z0-9_]+)/$", views.questionnaire, name="question"),
         path("summary/<uuid:pk>/", views.summary, name="summary"),
+        path("summary/<uuid:pk>/delete/", views.delete_summary, name="delete"),
     ],
     "triage",
 )
 
 urlpatterns = [
     path("", include(app_patterns)),
+    path("staff/", include(staff.urlpatterns)),
     path("admin/", admin.site.urls),
 ]
 

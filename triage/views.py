@@ -354,11 +354,11 @@ def _owned(request: HttpRequest, pk) -> bool:
     return str(pk) in request.session.get(SUBMISSIONS, [])
 
 
-@require_http_methods(["GET"])
-def summary(request: HttpRequest, pk) -> HttpResponse:
+def _own_submission(request: HttpRequest, pk) -> tuple[Submission | None, HttpResponse | None]:
+    """The patient's own summary, or the page that explains why it cannot be shown."""
     submission = Submission.objects.filter(pk=pk).first()
     if submission is None or not _owned(request, pk):
-        return problem(
+        return None, problem(
             request,
             status=404,
             title="We could not find that summary",
@@ -369,8 +369,20 @@ def summary(request: HttpRequest, pk) -> HttpResponse:
             link=reverse("triage:start"),
             link_text="Start the questionnaire",
         )
+    if submission.is_deleted:
+        return None, problem(
+            request,
+            status=410,
+            title="Your answers have been deleted",
+            message=(
+                f"The summary and your answers have been deleted. The reference code "
+                f"{submission.display_reference} no longer works."
+            ),
+            link=reverse("triage:start"),
+            link_text="Start the questionnaire again",
+        )
     if submission.is_expired:
-        return problem(
+        return None, problem(
             request,
             status=410,
             title="This summary has expired",
@@ -378,7 +390,27 @@ def summary(request: HttpRequest, pk) -> HttpResponse:
             link=reverse("triage:start"),
             link_text="Start the questionnaire again",
         )
+    return submission, None
+
+
+@require_http_methods(["GET"])
+def summary(request: HttpRequest, pk) -> HttpResponse:
+    submission, refused = _own_submission(request, pk)
+    if refused:
+        return refused
     return render(request, "triage/summary.html", summary_context(submission))
+
+
+@require_http_methods(["GET", "POST"])
+def delete_summary(request: HttpRequest, pk) -> HttpResponse:
+    """Ask once, then delete at once: the code stops working straight away."""
+    submission, refused = _own_submission(request, pk)
+    if refused:
+        return refused
+    if request.method == "POST":
+        submission.erase()
+        return redirect("triage:summary", pk=submission.pk)
+    return render(request, "triage/delete_confirm.html", {"submission": submission})
 
 
 def summary_context(submission: Submission) -> dict:

@@ -1,0 +1,201 @@
+"""Clinic staff: sign in, type the code a patient reads out, see and print that summary.
+
+Only members of the "Clinic staff" group get in. Every lookup is recorded (who, when, which
+code, what happened) and counted: too many in a short time, from one account or one address,
+and further lookups are refused for a while, so codes cannot be guessed by brute force.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from datetime import timedelta
+from functools import wraps
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect, render
+from django.urls import path, reverse, reverse_lazy
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from triage import codes
+from triage.models import Lookup, Submission
+from triage.views import problem, summary_context
+
+STAFF_GROUP = "Clinic staff"
+WINDOW = timedelta(minutes=10)
+LIMIT_PER_USER = 30
+LIMIT_PER_ADDRESS = 60
+RECENT_LOOKUP = timedelta(hours=8)
+
+
+def is_clinic_staff(user) -> bool:
+    return user.is_authenticated and user.groups.filter(name=STAFF_GROUP).exists()
+
+
+def staff_only(view):
+    """Send strangers to sign in; refuse signed-in people who are not clinic staff."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path(), reverse("staff:login"))
+        if not is_clinic_staff(request.user):
+            return problem(
+                request,
+                status=403,
+                title="This page is for clinic staff",
+                message=(
+                    "Your account is not in the clinic staff group. Ask your administrator "
+                    "if you need to look up patients' summaries."
+                ),
+            )
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def address_hash(request) -> str:
+    """The client address, keyed with the secret so the record holds no readable address."""
+    address = request.META.get("REMOTE_ADDR", "")
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, address.encode(), hashlib.sha256).hexdigest()[:16]
+
+
+def over_limit(user, address: str) -> bool:
+    since = timezone.now() - WINDOW
+    counted = Lookup.objects.filter(created__gte=since).exclude(outcome="limited")
+    return (
+        counted.filter(user=user).count() >= LIMIT_PER_USER
+        or counted.filter(address_hash=address).count() >= LIMIT_PER_ADDRESS
+    )
+
+
+class LookupForm(forms.Form):
+    code = forms.CharField(
+        label="Reference code",
+        max_length=40,
+        error_messages={"required": "Enter the reference code, for example K7M2-9QHX"},
+    )
+
+    def clean_code(self) -> str:
+        code = codes.normalise(self.cleaned_data["code"])
+        if len(code) != codes.LENGTH or any(ch not in codes.VALUE for ch in code):
+            raise forms.ValidationError(
+                "Enter the 8-character reference code, for example K7M2-9QHX",
+                code="format",
+            )
+        return code
+
+
+MESSAGES = {
+    "mistyped": "{code} is not a valid reference code. One character is probably wrong: "
+    "check the code with the patient.",
+    "unknown": "There is no summary with the code {code}. Check the code with the patient.",
+    "expired": "The summary with the code {code} has expired. Summaries are kept for {days} "
+    "days; the patient can fill in the questionnaire again.",
+    "deleted": "The patient deleted the summary with the code {code}.",
+}
+
+
+@require_http_methods(["GET", "POST"])
+@staff_only
+def lookup(request):
+    form = LookupForm(request.POST or None)
+    message = None
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["code"]
+        address = address_hash(request)
+        record = Lookup(user=request.user, username=request.user.get_username(), code=code)
+        record.address_hash = address
+        if over_limit(request.user, address):
+            record.outcome = "limited"
+            record.save()
+            return problem(
+                request,
+                status=429,
+                title="Too many lookups",
+                message=(
+                    "You have looked up a lot of codes in a short time, so lookups are paused "
+                    f"for up to {int(WINDOW.total_seconds() // 60)} minutes. This protects "
+                    "patients' summaries from being guessed."
+                ),
+                link=reverse("staff:lookup"),
+                link_text="Try again later",
+            )
+        submission = Submission.objects.filter(reference=code).first()
+        if not codes.is_valid(code):
+            record.outcome = "mistyped"
+        elif submission is None:
+            record.outcome = "unknown"
+        elif submission.is_deleted:
+            record.outcome = "deleted"
+        elif submission.is_expired:
+            record.outcome = "expired"
+        else:
+            record.outcome = "found"
+        record.submission = submission
+        record.save()
+        if record.outcome == "found":
+            return redirect("staff:summary", reference=code)
+        message = MESSAGES[record.outcome].format(
+            code=codes.display(code), days=settings.SUMMARY_RETENTION_DAYS
+        )
+        status = 404 if record.outcome in ("unknown", "mistyped") else 410
+    elif request.method == "POST":
+        status = 400
+    return render(
+        request, "triage/staff/lookup.html", {"form": form, "message": message}, status=status
+    )
+
+
+@require_http_methods(["GET"])
+@staff_only
+def staff_summary(request, reference: str):
+    """The summary exactly as it was built; only after this user looked the code up."""
+    submission = Submission.objects.filter(reference=reference).first()
+    looked_up = Lookup.objects.filter(
+        user=request.user,
+        submission=submission,
+        outcome="found",
+        created__gte=timezone.now() - RECENT_LOOKUP,
+    ).exists()
+    if submission is None or not looked_up or submission.is_deleted or submission.is_expired:
+        return problem(
+            request,
+            status=404,
+            title="Look the code up first",
+            message="Type the patient's reference code to open their summary.",
+            link=reverse("staff:lookup"),
+            link_text="Look up a code",
+        )
+    context = summary_context(submission)
+    context["staff_view"] = True
+    return render(request, "triage/summary.html", context)
+
+
+class StaffLoginView(auth_views.LoginView):
+    template_name = "triage/staff/login.html"
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        return reverse("staff:lookup")
+
+
+urlpatterns = (
+    [
+        path("", lookup, name="lookup"),
+        path("summaries/<str:reference>/", staff_summary, name="summary"),
+        path("login/", StaffLoginView.as_view(), name="login"),
+        path(
+            "logout/",
+            auth_views.LogoutView.as_view(next_page=reverse_lazy("staff:login")),
+            name="logout",
+        ),
+    ],
+    "staff",
+)
