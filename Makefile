@@ -3,8 +3,12 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# make serve listens here; put a TLS-terminating proxy in front (README, Running in production).
+BIND ?= 127.0.0.1:8000
+# make test-postgres: a server where this role may create databases (the tests use test_triage).
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/triage
 
-.PHONY: run test lint format install clean
+.PHONY: run serve test test-postgres lint security format install clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed (looked for $(PYTHON))"; exit 1; }
@@ -24,14 +28,32 @@ run: $(STAMP)
 	$(BIN)/python manage.py load_rules
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
-## make test: install, check style, run the whole suite
-test: $(STAMP) lint
+## make serve: production: collect static files, then gunicorn on $(BIND). Needs the production
+## variables (README, Configuration); run migrate and load_rules first.
+serve: $(STAMP)
+	@case "$$(printf '%s' "$${DJANGO_DEBUG:-}" | tr A-Z a-z)" in 1|true|yes|on) \
+	  echo "make serve is for production: unset DJANGO_DEBUG (make run is for development)" >&2; exit 1;; esac
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/gunicorn triage.wsgi:application --bind $(BIND) --access-logfile -
+
+## make test: install, check style and security, run the whole suite
+test: $(STAMP) lint security
 	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python manage.py makemigrations --check --dry-run --verbosity 0
 	$(BIN)/python -m pytest
+
+## make test-postgres: the whole suite again on PostgreSQL at $(POSTGRES_URL)
+test-postgres: $(STAMP)
+	@$(BIN)/python -c 'import sys, psycopg; psycopg.connect(sys.argv[1], dbname="postgres", connect_timeout=5).close()' "$(POSTGRES_URL)" 2>/dev/null || \
+	  { echo "PostgreSQL does not answer at $(POSTGRES_URL) (README: Running the tests on PostgreSQL locally)" >&2; exit 1; }
+	DATABASE_URL=$(POSTGRES_URL) $(BIN)/python -m pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+## bandit: no medium- or high-severity finding in our code
+security: $(STAMP)
+	$(BIN)/bandit -q -ll -r triage
 
 format: $(STAMP)
 	$(BIN)/ruff check --fix .

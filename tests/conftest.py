@@ -32,7 +32,7 @@ def loaded_rules(db):
 
 
 def pytest_terminal_summary(terminalreporter):
-    from tests.test_principles import STATS
+    from tests.stats import STATS
 
     for name, line in STATS.items():
         terminalreporter.write_line(f"{name}: {line}")

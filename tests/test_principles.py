@@ -7,11 +7,10 @@ import time
 import pytest
 
 from tests import answers as people
+from tests.stats import STATS
 from triage import principles, questions
 from triage.rules import Rule, RuleSet, evaluate
 from triage.safety import MANDATORY
-
-STATS: dict[str, str] = {}
 
 
 def test_every_principle_holds_for_every_answer_combination(shipped_ruleset):

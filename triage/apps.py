@@ -7,4 +7,6 @@ class TriageConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from triage import signals  # noqa: F401  (ruleset cache invalidation)
+        # Imported for their side effects: ruleset cache invalidation, the ruleset system
+        # check, and recording each ruleset version a summary is built with.
+        from triage import checks, signals, versions  # noqa: F401

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
+from urllib.parse import urlsplit
 
+import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -46,9 +49,71 @@ def env_str(name: str, default: str = "") -> str:
     """A value, or the contents of the file named by NAME_FILE (for secrets files)."""
     path = os.environ.get(f"{name}_FILE")
     if path:
+        if os.environ.get(name):
+            raise ImproperlyConfigured(f"Set {name} or {name}_FILE, not both")
         try:
             with open(path, encoding="utf-8") as fh:
                 return fh.read().strip()
         except OSError as exc:
             raise ImproperlyConfigured(f"{name}_FILE: cannot read {path!r}: {exc}") from None
     return os.environ.get(name, default)
+
+
+def env_hosts(name: str, default: list[str]) -> list[str]:
+    """Host names for ALLOWED_HOSTS: names, not URLs (a common mistake that locks everyone out)."""
+    hosts = env_list(name, default)
+    for host in hosts:
+        ipv6 = host.startswith("[") and host.endswith("]")
+        if "/" in host or (":" in host and not ipv6):
+            raise ImproperlyConfigured(
+                f"{name} takes host names such as example.org, not {host!r} "
+                "(no scheme, port or path)"
+            )
+    return hosts
+
+
+def env_origins(name: str, default: list[str]) -> list[str]:
+    """Origins for CSRF_TRUSTED_ORIGINS: scheme and host, such as https://example.org."""
+    origins = env_list(name, default)
+    for origin in origins:
+        parts = urlsplit(origin)
+        if parts.scheme not in {"http", "https"} or not parts.netloc or parts.path not in {"", "/"}:
+            raise ImproperlyConfigured(
+                f"{name} takes origins such as https://example.org, not {origin!r}"
+            )
+    return origins
+
+
+def env_url_path(name: str, default: str) -> str:
+    """A URL prefix such as "admin/" or "staff-admin/": no leading slash, one trailing slash."""
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    value = raw.strip()
+    if value.startswith("/") or not value.endswith("/") or "//" in value or " " in value:
+        raise ImproperlyConfigured(
+            f"{name} must look like 'site-admin/' (no leading slash, one trailing slash), "
+            f"not {raw!r}"
+        )
+    return value
+
+
+DATABASE_SCHEMES = {"postgres", "postgresql", "pgsql", "sqlite"}
+
+
+def env_database(name: str, sqlite_path: Path) -> dict:
+    """DATABASES["default"] from a URL: PostgreSQL (psycopg 3) or SQLite; SQLite when unset."""
+    raw = os.environ.get(name, "").strip()
+    url = raw or f"sqlite:///{sqlite_path}"
+    scheme = urlsplit(url).scheme
+    if scheme not in DATABASE_SCHEMES:
+        raise ImproperlyConfigured(
+            f"{name} must be a postgres:// or sqlite:// URL, not one starting {scheme + ':'!r}"
+        )
+    try:
+        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} is not a valid database URL") from None
+    if not config.get("NAME"):
+        raise ImproperlyConfigured(f"{name} must name a database, e.g. postgres://user@host/triage")
+    return config

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from triage import codes, questions, rules
 
@@ -40,6 +41,7 @@ class Section(models.Model):
     active = models.BooleanField(default=True)
 
     objects = SectionManager()
+    history = HistoricalRecords()  # who changed what, when (admin: History)
 
     class Meta:
         ordering = ["slug"]
@@ -75,6 +77,7 @@ class Source(models.Model):
     url = models.URLField(max_length=500, help_text="A web address, or a DOI as https://doi.org/…")
 
     objects = SourceManager()
+    history = HistoricalRecords()  # who changed what, when (admin: History)
 
     class Meta:
         ordering = ["section", "position"]
@@ -106,6 +109,7 @@ class Rule(models.Model):
     active = models.BooleanField(default=True)
 
     objects = RuleManager()
+    history = HistoricalRecords()  # who changed what, when (admin: History)
 
     class Meta:
         ordering = ["priority", "key"]
@@ -140,6 +144,7 @@ class Condition(models.Model):
     values = models.JSONField(help_text="A list of answer values.")
 
     objects = ConditionManager()
+    history = HistoricalRecords()  # who changed what, when (admin: History)
 
     class Meta:
         ordering = ["rule", "question"]
@@ -233,3 +238,30 @@ class Lookup(models.Model):
 
     def __str__(self):
         return f"{self.username} looked up {self.code} ({self.outcome})"
+
+
+class RulesetVersion(models.Model):
+    """A ruleset version that built a summary or was saved, with what it contained, so the
+    version stored with a submission can be looked up (admin: Ruleset versions)."""
+
+    RECORDED_BY = [
+        ("submission", "A summary was saved with it"),
+        ("admin", "Saved in the admin"),
+        ("load_rules", "Loaded by load_rules"),
+    ]
+
+    version = models.CharField(max_length=64, unique=True)
+    created = models.DateTimeField(default=timezone.now, db_index=True)
+    recorded_by = models.CharField(max_length=12, choices=RECORDED_BY)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    snapshot = models.JSONField(
+        null=True, help_text="The sections and rules of this version, as fixture rows."
+    )
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self):
+        return self.version

@@ -17,30 +17,24 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 
-from triage import questions
+from triage import advice, questions
 from triage.safety import MANDATORY, builtin_section
 
 TOURISM_WARNING = "tourism-warning"
 INDICATORS = ("info", "warning", "critical")
 
 
-def _in(answer: object, values: frozenset[str]) -> bool:
-    if isinstance(answer, list):
-        return any(v in values for v in answer)
-    return answer in values
+def _holds(answer: object, values: frozenset[str], negate: bool) -> bool:
+    """`in`: the answer (or, for a list, any chosen value) is one of the values.
+    `not_in`: the answer (or every chosen value) is none of them."""
+    hit = not values.isdisjoint(answer) if isinstance(answer, list) else answer in values
+    return hit is not negate
 
 
-def _not_in(answer: object, values: frozenset[str]) -> bool:
-    if isinstance(answer, list):
-        return not any(v in values for v in answer)
-    return answer not in values
-
-
-OPERATORS = {
-    "in": _in,  # the answer (or, for a list, any chosen value) is one of the values
-    "not_in": _not_in,  # the answer (or every chosen value) is none of the values
-}
+OPERATORS = {"in": False, "not_in": True}  # operator name -> whether the test is negated
+_MISSING = object()
 
 
 @dataclass(frozen=True)
@@ -70,7 +64,7 @@ class Condition:
     def holds(self, facts: Mapping[str, object]) -> bool:
         if self.question not in facts:
             return False
-        return OPERATORS[self.operator](facts[self.question], self.values)
+        return _holds(facts[self.question], self.values, OPERATORS[self.operator])
 
 
 @dataclass(frozen=True)
@@ -94,6 +88,16 @@ class RuleSet:
         by_slug = {s.slug: s for s in sections}
         ordered = tuple(sorted(rules, key=lambda r: r.key))
         return cls(sections=by_slug, rules=ordered, version=content_version(by_slug, ordered))
+
+    @cached_property
+    def compiled(self) -> tuple[tuple[Rule, tuple[tuple[str, frozenset[str], bool], ...]], ...]:
+        """The rules that can fire, with their conditions as plain tuples: built once per
+        ruleset so evaluate() does no lookups it can avoid."""
+        return tuple(
+            (rule, tuple((c.question, c.values, OPERATORS[c.operator]) for c in rule.conditions))
+            for rule in self.rules
+            if rule.active and rule.section not in MANDATORY and rule.section in self.sections
+        )
 
     def section(self, slug: str) -> Section:
         """A section's content; the mandatory ones fall back to the built-in text."""
@@ -160,23 +164,21 @@ def evaluate(answers: Mapping[str, object], ruleset: RuleSet) -> list[Shown]:
     then the rest by the best (lowest) priority of the rules that fired, then by slug."""
     facts = questions.facts(answers)
     fired: dict[str, list[tuple[Rule, list[Match]]]] = {}
-    for rule in ruleset.rules:
-        if not rule.active or rule.section in MANDATORY or rule.section not in ruleset.sections:
-            continue
-        matches = []
-        for cond in rule.conditions:
-            if not cond.holds(facts):
+    for rule, conditions in ruleset.compiled:
+        for question, values, negate in conditions:
+            answer = facts.get(question, _MISSING)
+            if answer is _MISSING or not _holds(answer, values, negate):
                 break
-            answer = facts[cond.question]
-            matches.append(
-                Match(
-                    question=cond.question,
-                    operator=cond.operator,
-                    values=tuple(sorted(cond.values)),
-                    answer=tuple(answer) if isinstance(answer, list) else answer,  # type: ignore[arg-type]
-                )
-            )
         else:
+            matches = [
+                Match(
+                    question=question,
+                    operator="not_in" if negate else "in",
+                    values=tuple(sorted(values)),
+                    answer=tuple(a) if isinstance(a := facts[question], list) else a,  # type: ignore[arg-type]
+                )
+                for question, values, negate in conditions
+            ]
             fired.setdefault(rule.section, []).append((rule, matches))
 
     shown = [Shown(slug=slug, rules=(), matches=(), mandatory=True) for slug in MANDATORY]
@@ -212,6 +214,13 @@ def problems(ruleset: RuleSet) -> list[str]:
             out.append(f"section {slug!r}: needs at least one source")
         if not section.title.strip() or not section.body.strip():
             out.append(f"section {slug!r}: needs a title and a body")
+        for name in ("title", "summary", "body"):
+            for phrase in dict.fromkeys(advice.find_advice(getattr(section, name))):
+                out.append(
+                    f"section {slug!r}: the {name} gives advice about a person's own "
+                    f"treatment: \u201c{phrase}\u201d (say what is known instead, or "
+                    "\u2018ask your specialist team about \u2026\u2019)"
+                )
     for rule in ruleset.rules:
         where = f"rule {rule.key!r}"
         if rule.section not in ruleset.sections:

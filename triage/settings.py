@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
-import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from triage.env import env_bool, env_int, env_list, env_str
+from triage.env import (
+    env_bool,
+    env_database,
+    env_hosts,
+    env_int,
+    env_origins,
+    env_str,
+    env_url_path,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -19,12 +28,20 @@ if not SECRET_KEY:
             "DJANGO_SECRET_KEY is not set. Set it (or DJANGO_SECRET_KEY_FILE), "
             "or set DJANGO_DEBUG=true for local development."
         )
-    SECRET_KEY = "insecure-development-only-key"  # noqa: S105  # nosec B105 (DEBUG only)
+    SECRET_KEY = "insecure-development-only-key"  # noqa: S105  # nosec B105  # DEBUG only
 
-ALLOWED_HOSTS = env_list(
+ALLOWED_HOSTS = env_hosts(
     "DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
 )
-CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+if not ALLOWED_HOSTS and not DEBUG:
+    raise ImproperlyConfigured(
+        "DJANGO_ALLOWED_HOSTS is not set. Set it to the site's host names, comma-separated "
+        "(e.g. triage.example.org), or set DJANGO_DEBUG=true for local development."
+    )
+CSRF_TRUSTED_ORIGINS = env_origins("DJANGO_CSRF_TRUSTED_ORIGINS", [])
+
+# Where the admin lives; moving it off /admin/ keeps it out of drive-by scans.
+ADMIN_URL = env_url_path("DJANGO_ADMIN_URL", "admin/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -36,18 +53,24 @@ INSTALLED_APPS = [
     "formtools",
     "crispy_forms",
     "crispy_bootstrap5",
+    "csp",
+    "axes",
     "triage",
 ]
 
+# The header-setting middleware comes before WhiteNoise so static files carry the headers too.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "triage.middleware.SecurityHeadersMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "triage.urls"
@@ -69,11 +92,24 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60, conn_health_checks=True
-    )
-}
+# DATABASE_URL: postgres://user:password@host:5432/name (psycopg 3), or SQLite when unset.
+DATABASES = {"default": env_database("DATABASE_URL", BASE_DIR / "db.sqlite3")}
+
+# django-axes counts failed sign-ins (admin and staff) and refuses more for a while.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out attempts
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+# Five failures from one address, or against one username, lock that address or username.
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+# A lockout ends on time even if someone keeps trying, so nobody can keep a colleague out.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_CALLABLE = "triage.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "triage.middleware.client_ip"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -105,7 +141,73 @@ SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 24, minimum=600)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True  # no script reads it: forms send the token as a hidden field
 CSRF_FAILURE_VIEW = "triage.views.csrf_failure"
+
+# --- HTTPS and security headers ------------------------------------------------------------
+# Local development (DEBUG) runs over plain http, so cookies, HSTS and redirects to https apply
+# only in production. The variables are parsed either way, so a typo fails early.
+BEHIND_TLS_PROXY = env_bool("DJANGO_BEHIND_TLS_PROXY", False)
+# Trust X-Forwarded-Proto only behind a proxy that sets it (and strips it from clients).
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_TLS_PROXY else None
+_ssl_redirect = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+_hsts_seconds = env_int("DJANGO_SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
+_hsts_preload = env_bool("DJANGO_SECURE_HSTS_PRELOAD", False)
+SECURE_SSL_REDIRECT = _ssl_redirect and not DEBUG
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain http
+SECURE_HSTS_SECONDS = 0 if DEBUG else _hsts_seconds
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+SECURE_HSTS_PRELOAD = _hsts_preload and not DEBUG
+SESSION_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_SECURE = not DEBUG
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"  # links to trial registries do not say where from
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+SILENCED_SYSTEM_CHECKS = []
+if not SECURE_HSTS_PRELOAD:
+    # Asking browsers to preload HSTS is a commitment for the whole domain; the operator opts
+    # in with DJANGO_SECURE_HSTS_PRELOAD=true.
+    SILENCED_SYSTEM_CHECKS.append("security.W021")
+if not DEBUG and not _ssl_redirect:
+    # DJANGO_SECURE_SSL_REDIRECT=false says the proxy in front redirects http to https itself.
+    SILENCED_SYSTEM_CHECKS.append("security.W008")
+
+# No inline script or style and nothing from other sites: everything is served from /static/.
+# Bootstrap draws checkbox and radio marks with data: SVG images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# Permissions-Policy (triage.middleware): the app uses none of these browser features.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+}
 
 SUMMARY_RETENTION_DAYS = env_int("SUMMARY_RETENTION_DAYS", 30, minimum=1)
 
@@ -118,3 +220,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# --- authoring (issue 3) ---
+# django-simple-history keeps who changed which section, source, rule or condition, and when;
+# its middleware (after authentication) records the signed-in admin as the author.
+INSTALLED_APPS += ["simple_history"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "simple_history.middleware.HistoryRequestMiddleware",
+)

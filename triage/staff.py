@@ -182,6 +182,12 @@ class StaffLoginView(auth_views.LoginView):
     template_name = "triage/staff/login.html"
     redirect_authenticated_user = True
 
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if form.is_bound:  # shown again with errors: the error summary takes the focus
+            form.fields["username"].widget.attrs.pop("autofocus", None)
+        return form
+
     def get_default_redirect_url(self):
         return reverse("staff:lookup")
 

@@ -1,7 +1,8 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from triage import staff, views
+from triage import health, staff, views
 
 app_patterns = (
     [
@@ -17,7 +18,8 @@ app_patterns = (
 urlpatterns = [
     path("", include(app_patterns)),
     path("staff/", include(staff.urlpatterns)),
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
+    path("healthz", health.healthz, name="healthz"),
 ]
 
 handler400 = "triage.views.bad_request"

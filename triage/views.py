@@ -9,12 +9,17 @@ the wizard recurse, and done() resets the answers before the person has checked 
 
 from __future__ import annotations
 
+import logging
+import sys
 from collections.abc import Mapping
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 from formtools.wizard.forms import ManagementForm
 from formtools.wizard.views import NamedUrlSessionWizardView
 
@@ -43,7 +48,7 @@ def problem(
     return render(request, "triage/problem.html", context, status=status)
 
 
-@require_GET
+@require_safe  # GET, and HEAD for uptime checks
 def start(request: HttpRequest) -> HttpResponse:
     return render(request, "triage/start.html")
 
@@ -56,6 +61,7 @@ class QuestionnaireWizard(NamedUrlSessionWizardView):
         if q.asked_when
     }
     template_name = "triage/question.html"
+    storage_name = "triage.wizard_storage.QuietSessionStorage"
     http_method_names = ["get", "post"]
 
     # --- reading the stored answers -------------------------------------------------------
@@ -99,9 +105,8 @@ class QuestionnaireWizard(NamedUrlSessionWizardView):
         """Forget answers to questions that no longer apply, so they are never used."""
         active = set(self.active_steps())
         for key in questions.KEYS:
-            if key not in active and self.storage.get_step_data(key) is not None:
-                self.storage.data[self.storage.step_data_key].pop(key, None)
-                self.storage.data[self.storage.step_files_key].pop(key, None)
+            if key not in active:
+                self.storage.forget_step(key)
 
     def has_started(self) -> bool:
         return bool(self.storage.data.get(self.storage.step_data_key))
@@ -215,7 +220,10 @@ class QuestionnaireWizard(NamedUrlSessionWizardView):
         if not form.is_valid():
             return self.render(form, status=400 if form.is_tampered() else 200)
         self.save_step(step, form)
-        return redirect(self.step_url(self.next_step(step)))
+        following = self.next_step(step)
+        if following != CHECK:
+            self.storage.current_step = following  # so the GET that follows writes nothing
+        return redirect(self.step_url(following))
 
     def process_step(self, form):
         """Keep only this question's answer, not the whole POST (tokens, stray fields)."""
@@ -470,5 +478,53 @@ def permission_denied(request, exception=None):
     )
 
 
+logger = logging.getLogger(__name__)
+
+# Used only if even 500.html cannot be rendered (say, a broken template or static manifest).
+PLAIN_500 = (
+    '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+    "<title>Sorry, there is a problem with the service</title></head><body>"
+    "<h1>Sorry, there is a problem with the service</h1>"
+    '<p>Please try again later. <a href="/">Go to the start page</a></p></body></html>'
+)
+
+
 def server_error(request):
-    return render(request, "500.html", status=500)
+    """The 500 page in the site's layout, rendered without the request, so no context
+    processor, session or database query can fail a second time; never a stack trace.
+
+    When the error is the database going away (a restart, a failover), the person gets a
+    503 that says so and to try again shortly; the connection is re-made on a later request
+    (CONN_HEALTH_CHECKS), so the app recovers without a restart.
+    """
+    unavailable = isinstance(sys.exc_info()[1], OperationalError | InterfaceError)
+    template = "503.html" if unavailable else "500.html"
+    try:
+        html = loader.render_to_string(
+            template, {"retention_days": settings.SUMMARY_RETENTION_DAYS}
+        )
+    except Exception:
+        logger.exception("Could not render %s", template)
+        html = PLAIN_500
+    if unavailable:
+        response = HttpResponse(html, status=503)
+        response["Retry-After"] = "10"
+        return response
+    return HttpResponseServerError(html)
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes' answer to a sign-in attempt after too many failures (AXES_LOCKOUT_CALLABLE)."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return problem(
+        request,
+        status=settings.AXES_HTTP_RESPONSE_CODE,
+        title="Too many failed sign-in attempts",
+        message=(
+            f"To protect the accounts, signing in is paused after {settings.AXES_FAILURE_LIMIT} "
+            f"failed attempts. Wait {minutes} minutes and try again, or ask an administrator "
+            "to unlock your account."
+        ),
+        link=reverse("triage:start"),
+        link_text="Go to the start page",
+    )

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from triage import principles, rules
+from triage import authoring, principles, rules, versions
 from triage.models import Condition, Rule, Section, Source
 from triage.selectors import clear_ruleset_cache, load_ruleset
 
@@ -108,10 +108,11 @@ class Command(BaseCommand):
 
     def check_loaded(self) -> principles.Report:
         ruleset = load_ruleset()
-        found = rules.problems(ruleset)
+        found = rules.problems(ruleset) + authoring.mandatory_problems(ruleset)
         if found:
             raise Refused("; ".join(found))
         report = principles.verify(ruleset, stop_after=1)
         if report.violations:
             raise Refused(str(report.violations[0]))
+        versions.record_loaded(ruleset)  # version and history rows, inside the transaction
         return report

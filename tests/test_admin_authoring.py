@@ -1,0 +1,483 @@
+"""Editing rules and sections in the admin, as a content editor would, with the test client.
+
+Each test loads a change page, edits what the browser would post (including the inline formset
+of sources or conditions) and checks what the admin does: refuse with a message that says what
+is wrong, or show the effect on patients' summaries and save only once that is confirmed.
+"""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from tests import answers as people
+from tests.factories import CLINIC_STAFF, EDITORS, clinic_staff, editor
+from triage.models import Condition, Rule, RulesetVersion, Section
+from triage.ruleset_files import ruleset_from_objects
+from triage.selectors import load_ruleset
+from triage.services import submission_create
+
+pytestmark = pytest.mark.usefixtures("loaded_rules")
+
+
+# --- what the browser posts -------------------------------------------------------------
+
+
+def _put(data, name, value):
+    if value is None:
+        return
+    if isinstance(value, bool):
+        if value:
+            data[name] = "on"
+        return
+    if isinstance(value, list | tuple):
+        data[name] = [str(v) for v in value]
+        return
+    if isinstance(value, datetime.date):
+        data[name] = value.isoformat()
+        return
+    data[name] = str(value)
+
+
+def form_data(response):
+    """Everything the change form would post as it stands, inlines included."""
+    data = {}
+    for bound in response.context["adminform"].form:
+        _put(data, bound.html_name, bound.value())
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        for bound in formset.management_form:
+            _put(data, bound.html_name, bound.value())
+        for form in formset.forms:
+            for bound in form:
+                _put(data, bound.html_name, bound.value())
+    data["_save"] = "Save"
+    return data
+
+
+def change_url(obj):
+    return reverse(f"admin:triage_{obj._meta.model_name}_change", args=[obj.pk])
+
+
+def open_change(client, obj):
+    response = client.get(change_url(obj))
+    assert response.status_code == 200
+    return form_data(response)
+
+
+def confirm(client, url, response):
+    """Press "Confirm and save" on the confirmation page."""
+    assert response.status_code == 200
+    assert "admin/triage/confirm_change.html" in [t.name for t in response.templates]
+    data = {}
+    for name, value in response.context["posted"]:
+        data.setdefault(name, []).append(value)
+    data[response.context["confirm_name"]] = response.context["token"]
+    return client.post(url, data)
+
+
+def condition_prefix(data, question):
+    for key, value in data.items():
+        if key.startswith("conditions-") and key.endswith("-question") and value == question:
+            return key.removesuffix("-question")
+    raise AssertionError(f"no condition on {question}")
+
+
+def page(response):
+    return response.content.decode()
+
+
+@pytest.fixture
+def editor_client(client):
+    client.force_login(editor(username="edith"))
+    return client
+
+
+# --- roles ------------------------------------------------------------------------------
+
+
+def test_a_fresh_install_has_the_two_groups_with_their_permissions():
+    editors = set(Group.objects.get(name=EDITORS).permissions.values_list("codename", flat=True))
+    staff = set(Group.objects.get(name=CLINIC_STAFF).permissions.values_list("codename", flat=True))
+    assert {"change_section", "add_source", "delete_condition", "change_rule"} <= editors
+    assert {"view_historicalrule", "view_rulesetversion"} <= editors
+    assert staff == {"view_submission"}
+
+
+def test_an_editor_can_edit_rules_and_sections_and_clinic_staff_cannot(client):
+    rule = Rule.objects.get(key="weighing-risks-cautious")
+    section = Section.objects.get(slug="hsct-risks")
+    client.force_login(editor())
+    data = open_change(client, rule)
+    assert client.get(change_url(section)).status_code == 200
+    assert client.get(reverse("admin:triage_rule_try")).status_code == 200
+
+    client.force_login(clinic_staff())
+    assert client.get(change_url(rule)).status_code == 403
+    assert client.get(change_url(section)).status_code == 403
+    data["priority"] = "1"
+    assert client.post(change_url(rule), data).status_code == 403
+    assert client.get(reverse("admin:triage_rule_try")).status_code == 403
+    assert Rule.objects.get(key="weighing-risks-cautious").priority == 45
+
+
+# --- a section's text -------------------------------------------------------------------
+
+
+def test_an_editor_changes_a_section_text_sees_the_effect_then_confirms(editor_client):
+    section = Section.objects.get(slug="hsct-risks")
+    url = change_url(section)
+    data = open_change(editor_client, section)
+    data["body"] = section.body + "\n\nAsk your specialist team about these risks."
+
+    response = editor_client.post(url, data)
+    text = page(response)
+    assert "Confirm and save" in text and "Cancel, do not save" in text
+    effect = response.context["effect"]
+    assert 0 < effect.changed < effect.total == 2_012_400
+    assert f"{effect.changed:,}" in text
+    assert response.context["examples"][0]["changed"] == [("hsct-risks", ["text"])]
+    assert Section.objects.get(slug="hsct-risks").body == section.body  # not saved yet
+
+    saved = confirm(editor_client, url, response)
+    assert saved.status_code == 302
+    assert Section.objects.get(slug="hsct-risks").body.endswith("about these risks.")
+    latest = Section.history.filter(id=section.pk).latest("history_date")
+    assert latest.history_user.username == "edith"
+    assert latest.history_type == "~"
+    assert f"{effect.changed:,}" in latest.history_change_reason
+
+
+def test_cancelling_the_confirmation_saves_nothing(editor_client):
+    section = Section.objects.get(slug="hsct-risks")
+    data = open_change(editor_client, section)
+    data["title"] = "Risks of HSCT, reworded"
+    response = editor_client.post(change_url(section), data)
+    assert response.context["cancel_url"] == change_url(section)
+    assert editor_client.get(response.context["cancel_url"]).status_code == 200
+    assert Section.objects.get(slug="hsct-risks").title == section.title
+
+
+def test_a_confirmation_for_another_edit_does_not_save_this_one(editor_client):
+    section = Section.objects.get(slug="hsct-risks")
+    url = change_url(section)
+    data = open_change(editor_client, section)
+    data["title"] = "First wording"
+    token = editor_client.post(url, data).context["token"]
+    data["title"] = "Second wording"
+    response = editor_client.post(url, {**data, "_confirm_effect": token})
+    assert "admin/triage/confirm_change.html" in [t.name for t in response.templates]
+    assert Section.objects.get(slug="hsct-risks").title == section.title
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "phrase"),
+    [
+        ("body", "For most people with MS, we recommend HSCT.", "we recommend"),
+        ("body", "You Should\nask for a transplant.", "You Should"),
+        ("summary", "This treatment is guaranteed to help.", "guaranteed"),
+        ("title", "A cure for lupus", "cure"),
+        ("body", "HSCT may be **right for you**.", "right for you"),
+    ],
+)
+def test_an_editor_cannot_save_advice_in_a_section(editor_client, field, text, phrase):
+    section = Section.objects.get(slug="evidence-lupus")
+    data = open_change(editor_client, section)
+    data[field] = text
+    response = editor_client.post(change_url(section), data)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors[field]
+    assert f"\u201c{phrase}\u201d" in errors[0]
+    assert f"\u201c{phrase}\u201d" in page(response)
+    assert getattr(Section.objects.get(slug="evidence-lupus"), field) == getattr(section, field)
+
+
+def test_an_editor_may_write_ask_your_specialist_team_about(editor_client):
+    section = Section.objects.get(slug="evidence-lupus")
+    url = change_url(section)
+    data = open_change(editor_client, section)
+    data["body"] = "Ask your specialist team about trials of CAR-T cells for lupus. Secure sites."
+    saved = confirm(editor_client, url, editor_client.post(url, data))
+    assert saved.status_code == 302
+    assert Section.objects.get(slug="evidence-lupus").body.startswith("Ask your specialist team")
+
+
+def test_an_editor_cannot_remove_the_last_source_of_a_section(editor_client):
+    section = Section.objects.get(slug="evidence-lupus")
+    data = open_change(editor_client, section)
+    for i in range(int(data["sources-TOTAL_FORMS"])):
+        data[f"sources-{i}-DELETE"] = "on"
+    response = editor_client.post(change_url(section), data)
+    assert response.status_code == 200
+    assert "section &#x27;evidence-lupus&#x27;: needs at least one source" in page(response)
+    assert section.sources.count() >= 1
+
+
+def test_a_doi_is_accepted_as_a_source_and_stored_as_a_link(editor_client):
+    section = Section.objects.get(slug="evidence-lupus")
+    url = change_url(section)
+    data = open_change(editor_client, section)
+    n = int(data["sources-TOTAL_FORMS"])
+    data.update(
+        {
+            "sources-TOTAL_FORMS": str(n + 1),
+            f"sources-{n}-section": str(section.pk),
+            f"sources-{n}-position": "9",
+            f"sources-{n}-label": "EBMT guidelines 2012",
+            f"sources-{n}-url": "doi:10.1038/bmt.2011.185",
+        }
+    )
+    confirm(editor_client, url, editor_client.post(url, data))
+    assert section.sources.get(position=9).url == "https://doi.org/10.1038/bmt.2011.185"
+
+
+def test_an_editor_cannot_switch_off_or_delete_a_mandatory_section(editor_client):
+    section = Section.objects.get(slug="not-medical-advice")
+    data = open_change(editor_client, section)
+    del data["active"]
+    response = editor_client.post(change_url(section), data)
+    assert "mandatory" in str(response.context["adminform"].form.errors["active"])
+    assert Section.objects.get(slug="not-medical-advice").active
+    delete = reverse("admin:triage_section_delete", args=[section.pk])
+    assert editor_client.post(delete, {"post": "yes"}).status_code == 403
+    assert Section.objects.filter(slug="not-medical-advice").exists()
+
+
+def test_an_editor_cannot_switch_off_the_tourism_warning(editor_client):
+    section = Section.objects.get(slug="tourism-warning")
+    data = open_change(editor_client, section)
+    del data["active"]
+    response = editor_client.post(change_url(section), data)
+    text = page(response)
+    assert "This change was not saved" in text
+    assert "principle 2" in text
+    assert "For example, for these answers: Condition:" in text
+    assert Section.objects.get(slug="tourism-warning").active
+
+
+def test_section_text_is_shown_sanitised_in_the_preview(editor_client):
+    section = Section.objects.get(slug="evidence-lupus")
+    url = change_url(section)
+    data = open_change(editor_client, section)
+    data["body"] = "Known facts.<script>alert(1)</script> <b onclick='x()'>bold</b>"
+    confirm(editor_client, url, editor_client.post(url, data))
+    text = page(editor_client.get(url))
+    preview = text.split("How patients see the text", 1)[1]
+    assert "<script>alert" not in preview and "onclick" not in preview
+
+
+# --- a rule's conditions ----------------------------------------------------------------
+
+
+def test_an_editor_changes_a_condition_sees_the_effect_then_confirms(editor_client):
+    rule = Rule.objects.get(key="weighing-risks-cautious")
+    url = change_url(rule)
+    data = open_change(editor_client, rule)
+    prefix = condition_prefix(data, "risk_tolerance")
+    assert sorted(data[f"{prefix}-values"]) == ["risk_tolerance:low", "risk_tolerance:unsure"]
+    data[f"{prefix}-values"] = [*data[f"{prefix}-values"], "risk_tolerance:moderate"]
+
+    response = editor_client.post(url, data)
+    effect = response.context["effect"]
+    # Risk is asked of everyone and nothing else changes: a quarter of all combinations.
+    assert effect.changed == 2_012_400 // 4
+    assert "503,100" in page(response)
+    example = response.context["examples"][0]
+    assert example["added"] == ["weighing-risks"] and example["removed"] == []
+    assert ("Risk you would consider", "Moderate") in example["answers"]
+    assert Condition.objects.get(rule=rule).values == ["low", "unsure"]
+
+    assert confirm(editor_client, url, response).status_code == 302
+    assert Condition.objects.get(rule=rule).values == ["low", "moderate", "unsure"]
+    history = Condition.history.filter(rule_id=rule.pk).latest("history_date")
+    assert history.history_user.username == "edith" and history.history_type == "~"
+    rule_history = page(editor_client.get(reverse("admin:triage_rule_history", args=[rule.pk])))
+    assert "Changes to its conditions" in rule_history
+    assert "edith" in rule_history and "<strong>values:</strong>" in rule_history
+    assert "Loaded by load_rules" in rule_history  # what it was changed from
+
+
+def test_a_change_that_affects_no_summary_saves_without_asking(editor_client):
+    rule = Rule.objects.get(key="weighing-risks-cautious")
+    data = open_change(editor_client, rule)
+    data["description"] = "Clearer description."
+    response = editor_client.post(change_url(rule), data)
+    assert response.status_code == 302
+    assert Rule.objects.get(pk=rule.pk).description == "Clearer description."
+
+
+def test_an_editor_cannot_break_a_principle_and_is_shown_answers_that_break_it(editor_client):
+    rule = Rule.objects.get(key="weighing-risks-cautious")
+    data = open_change(editor_client, rule)
+    prefix = condition_prefix(data, "risk_tolerance")
+    data[f"{prefix}-values"] = ["risk_tolerance:low"]  # drops "unsure": principle 7
+    response = editor_client.post(change_url(rule), data)
+    text = page(response)
+    assert "This change was not saved" in text
+    assert "principle 7" in text
+    assert "Risk you would consider: I&#x27;m not sure" in text
+    assert Condition.objects.get(rule=rule).values == ["low", "unsure"]
+
+
+def test_switching_off_the_trials_rule_is_refused(editor_client):
+    rule = Rule.objects.get(key="trials-everyone")
+    data = open_change(editor_client, rule)
+    del data["active"]
+    response = editor_client.post(change_url(rule), data)
+    assert "principle 8" in page(response)
+    assert Rule.objects.get(key="trials-everyone").active
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        ({"question": "shoe_size"}, "Unknown question \u201cshoe_size\u201d"),
+        ({"values": ["risk_tolerance:reckless"]}, "Unknown value \u201creckless\u201d"),
+        ({"values": ["region:uk"]}, "\u201cuk\u201d is an answer to \u201cregion\u201d"),
+    ],
+)
+def test_an_editor_cannot_name_an_unknown_question_or_value(editor_client, edit, message):
+    rule = Rule.objects.get(key="weighing-risks-cautious")
+    data = open_change(editor_client, rule)
+    prefix = condition_prefix(data, "risk_tolerance")
+    for field, value in edit.items():
+        data[f"{prefix}-{field}"] = value
+    response = editor_client.post(change_url(rule), data)
+    assert response.status_code == 200
+    assert message in page(response)
+    assert Condition.objects.get(rule=rule).values == ["low", "unsure"]
+
+
+def test_two_conditions_on_one_question_are_refused(editor_client):
+    rule = Rule.objects.get(key="weighing-risks-cautious")
+    data = open_change(editor_client, rule)
+    n = int(data["conditions-TOTAL_FORMS"])
+    data.update(
+        {
+            "conditions-TOTAL_FORMS": str(n + 1),
+            f"conditions-{n}-rule": str(rule.pk),
+            f"conditions-{n}-question": "risk_tolerance",
+            f"conditions-{n}-operator": "in",
+            f"conditions-{n}-values": ["risk_tolerance:high"],
+        }
+    )
+    response = editor_client.post(change_url(rule), data)
+    assert response.status_code == 200
+    assert "Please correct the duplicate data" in page(response)
+    assert rule.conditions.count() == 1
+
+
+def test_an_editor_cannot_name_an_unknown_or_mandatory_section(editor_client):
+    rule = Rule.objects.get(key="weighing-risks-cautious")
+    data = open_change(editor_client, rule)
+    response = editor_client.post(change_url(rule), {**data, "section": "nope"})
+    assert "Unknown section \u201cnope\u201d" in page(response)
+    response = editor_client.post(change_url(rule), {**data, "section": "approved-protocols"})
+    assert "\u201capproved-protocols\u201d is always shown and takes no rules" in page(response)
+    assert Rule.objects.get(pk=rule.pk).section.slug == "weighing-risks"
+
+
+def test_a_new_rule_is_checked_and_saved(editor_client):
+    url = reverse("admin:triage_rule_add")
+    response = editor_client.get(url)
+    assert response.status_code == 200
+    data = form_data(response)
+    data.update(
+        {
+            "key": "basics-for-lupus",
+            "section": "msc-safety",
+            "priority": "50",
+            "active": "on",
+            "conditions-0-question": "condition",
+            "conditions-0-operator": "in",
+            "conditions-0-values": ["condition:lupus"],
+        }
+    )
+    response = editor_client.post(url, data)
+    assert response.context["effect"].changed > 0
+    assert confirm(editor_client, url, response).status_code == 302
+    assert Rule.objects.get(key="basics-for-lupus").conditions.get().values == ["lupus"]
+
+
+def test_deleting_a_rule_that_breaks_a_principle_is_refused(editor_client):
+    rule = Rule.objects.get(key="trials-everyone")
+    url = reverse("admin:triage_rule_delete", args=[rule.pk])
+    response = editor_client.post(url, {"post": "yes"}, follow=True)
+    assert "cannot be deleted" in page(response) and "principle 8" in page(response)
+    assert Rule.objects.filter(key="trials-everyone").exists()
+
+
+def test_deleting_a_rule_shows_the_effect_first(editor_client):
+    rule = Rule.objects.get(key="basics-everyone")
+    url = reverse("admin:triage_rule_delete", args=[rule.pk])
+    response = editor_client.get(url)
+    assert response.context["effect"].changed == 2_012_400
+    assert "stem-cells-basics" in page(response)
+    editor_client.post(url, {"post": "yes"})
+    assert not Rule.objects.filter(key="basics-everyone").exists()
+    assert Rule.history.filter(key="basics-everyone", history_type="-").exists()
+
+
+def test_reverting_from_history_is_not_possible(editor_client):
+    rule = Rule.objects.get(key="weighing-risks-cautious")
+    data = open_change(editor_client, rule)
+    data["description"] = "Changed once."
+    editor_client.post(change_url(rule), data)
+    record = Rule.history.filter(id=rule.pk).latest("history_date")
+    url = reverse("admin:triage_rule_simple_history", args=[rule.pk, record.history_id])
+    assert editor_client.get(url).status_code == 200
+    assert editor_client.post(url, data).status_code == 403
+
+
+# --- the tools around them --------------------------------------------------------------
+
+
+def test_try_the_rules_shows_the_summary_the_rules_that_fired_and_why(editor_client):
+    url = reverse("admin:triage_rule_try")
+    answers = {**people.REFRACTORY_MS_HIGH_RISK, "crohns_fistula": "yes"}  # does not apply
+    response = editor_client.get(url, answers)
+    assert response.status_code == 200
+    slugs = [c["slug"] for c in response.context["cards"]]
+    assert slugs[:2] == ["not-medical-advice", "approved-protocols"]
+    assert "hsct-how-it-works" in slugs and "hsct-risks" in slugs
+    text = page(response)
+    assert "hsct-how-it-works-refractory-ms-ssc" in text
+    assert "you told us your condition is" in text
+
+
+def test_try_the_rules_asks_for_a_missing_answer(editor_client):
+    answers = {k: v for k, v in people.TYPE1_DIABETES.items() if k != "region"}
+    response = editor_client.get(reverse("admin:triage_rule_try"), answers)
+    assert response.context["cards"] == []
+    assert "Select where you live" in page(response)
+
+
+def test_overdue_sections_are_flagged_in_the_list_and_on_the_admin_index(editor_client):
+    Section.objects.filter(slug="msc-safety").update(next_review=datetime.date(2020, 1, 1))
+    index = page(editor_client.get(reverse("admin:index")))
+    assert "1 section overdue for review" in index
+    assert "msc-safety" in index
+    listing = editor_client.get(reverse("admin:triage_section_changelist"), {"review": "overdue"})
+    assert [s.slug for s in listing.context["cl"].result_list] == ["msc-safety"]
+    assert "Overdue" in page(listing)
+
+
+def test_a_saved_summary_keeps_a_version_that_can_be_looked_up(editor_client):
+    submission = submission_create(answers=people.LUPUS_UNSURE)
+    record = RulesetVersion.objects.get(version=submission.ruleset_version)
+    assert ruleset_from_objects(record.snapshot).version == submission.ruleset_version
+    response = editor_client.get(reverse("admin:triage_rulesetversion_change", args=[record.pk]))
+    assert response.status_code == 200
+    assert "evidence-lupus" in page(response)
+    assert record.version == load_ruleset().version
+
+
+def test_an_admin_save_records_the_new_version_with_its_author(editor_client):
+    rule = Rule.objects.get(key="weighing-risks-cautious")
+    url = change_url(rule)
+    data = open_change(editor_client, rule)
+    data["priority"] = "5"  # shown earlier: the order of summaries changes
+    confirm(editor_client, url, editor_client.post(url, data))
+    record = RulesetVersion.objects.get(version=load_ruleset().version)
+    assert record.recorded_by == "admin" and record.user.username == "edith"

@@ -1,0 +1,77 @@
+"""Every ruleset version that built a summary or was saved, kept so it can be looked up.
+
+A submission stores only its ruleset version (a content hash). When a summary is saved with a
+version not seen before, or an admin or ``load_rules`` saves rules and sections, the version is
+recorded with a snapshot of what it contained, as fixture rows (``authoring.ruleset_objects``),
+from which ``ruleset_files.ruleset_from_objects`` rebuilds exactly that version.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.db import DatabaseError, transaction
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from triage import rules, selectors
+from triage.authoring import ruleset_objects
+from triage.models import Condition, Rule, RulesetVersion, Section, Source, Submission
+
+logger = logging.getLogger(__name__)
+
+
+def record(ruleset: rules.RuleSet, *, recorded_by: str, user=None) -> RulesetVersion:
+    """The record of this ruleset's version, made now if it does not exist yet."""
+    version, _ = RulesetVersion.objects.get_or_create(
+        version=ruleset.version,
+        defaults={
+            "recorded_by": recorded_by,
+            "user": user if getattr(user, "pk", None) else None,
+            "snapshot": ruleset_objects(ruleset),
+        },
+    )
+    return version
+
+
+def record_loaded(ruleset: rules.RuleSet) -> None:
+    """After ``load_rules``: record the version, and a history row for every section, source,
+    rule and condition that it added or changed (loading fixtures saves rows "raw", which
+    django-simple-history does not see), so the next edit in the admin shows what it changed."""
+    record(ruleset, recorded_by="load_rules")
+    for model in (Section, Source, Rule, Condition):
+        history = model.history
+        tracked = [f.attname for f in history.model.tracked_fields]
+        latest = {h.id: h for h in history.latest_of_each() if h.history_type != "-"}
+        added, changed = [], []
+        for obj in model.objects.all():
+            last = latest.get(obj.pk)
+            if last is None:
+                added.append(obj)
+            elif any(getattr(last, name) != getattr(obj, name) for name in tracked):
+                changed.append(obj)
+        reason = "Loaded by load_rules"
+        history.bulk_history_create(added, default_change_reason=reason)
+        history.bulk_history_create(changed, update=True, default_change_reason=reason)
+
+
+@receiver(post_save, sender=Submission)
+def _submission_saved(sender, instance, created, raw=False, **kwargs):
+    if not created or raw:
+        return
+    try:
+        with transaction.atomic():
+            if RulesetVersion.objects.filter(version=instance.ruleset_version).exists():
+                return
+            for ruleset in (selectors.active_ruleset(), selectors.load_ruleset()):
+                if ruleset.version == instance.ruleset_version:
+                    record(ruleset, recorded_by="submission")
+                    return
+            # The ruleset changed between building the summary and now: keep the version,
+            # without contents, rather than nothing.
+            RulesetVersion.objects.get_or_create(
+                version=instance.ruleset_version,
+                defaults={"recorded_by": "submission", "snapshot": None},
+            )
+    except DatabaseError:  # never stop a patient's summary being saved
+        logger.exception("Could not record ruleset version %s", instance.ruleset_version)
