@@ -224,3 +224,14 @@ def test_summaries_expire_after_the_retention_period(client, settings):
         < submission.expires_at - submission.created
         <= timedelta(days=30)
     )
+
+
+def test_admins_can_read_the_lookup_record_but_not_change_it(client, admin_client):
+    finish(client, people.TYPE1_DIABETES)
+    submission = Submission.objects.get()
+    staff_client().post("/staff/", {"code": submission.reference})
+    page = admin_client.get("/admin/triage/lookup/")
+    assert page.status_code == 200
+    assert submission.reference in page.content.decode()
+    lookup = Lookup.objects.get()
+    assert admin_client.get(f"/admin/triage/lookup/{lookup.pk}/delete/").status_code == 403

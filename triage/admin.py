@@ -34,7 +34,15 @@ from triage.admin_forms import (
     SourceForm,
     SourceFormSet,
 )
-from triage.models import Condition, Rule, RulesetVersion, Section, Source, Submission
+from triage.models import (
+    Condition,
+    Lookup,
+    Rule,
+    RulesetVersion,
+    Section,
+    Source,
+    Submission,
+)
 from triage.safety import MANDATORY
 from triage.selectors import load_ruleset
 from triage.templatetags.triage_tags import render_markdown
@@ -327,9 +335,18 @@ class RuleAdmin(AuthoringAdmin):
 
 @admin.register(Submission)
 class SubmissionAdmin(admin.ModelAdmin):
-    list_display = ["id", "created", "expires_at", "version_link"]
-    readonly_fields = ["id", "answers", "result", "version_link", "created", "expires_at"]
-    search_fields = ["ruleset_version"]
+    list_display = ["reference", "created", "expires_at", "deleted_at", "version_link"]
+    readonly_fields = [
+        "id",
+        "reference",
+        "answers",
+        "result",
+        "version_link",
+        "created",
+        "expires_at",
+        "deleted_at",
+    ]
+    search_fields = ["reference", "ruleset_version"]
 
     @admin.display(description="Ruleset version", ordering="ruleset_version")
     def version_link(self, obj):
@@ -343,6 +360,25 @@ class SubmissionAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Lookup)
+class LookupAdmin(admin.ModelAdmin):
+    """Who looked up which code, when, and what they were shown: read-only, for audit."""
+
+    list_display = ["created", "username", "code", "outcome", "submission"]
+    list_filter = ["outcome", "created"]
+    search_fields = ["username", "code"]
+    date_hierarchy = "created"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 
