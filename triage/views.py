@@ -278,7 +278,8 @@ class QuestionnaireWizard(NamedUrlSessionWizardView):
                 link=self.step_url(missing),
                 link_text="Go to the next question you have not answered",
             )
-        self.request.session[CHANGE_FLAG] = True
+        if not self.request.session.get(CHANGE_FLAG):
+            self.request.session[CHANGE_FLAG] = True
         answers = self.answers()
         rows = [
             {

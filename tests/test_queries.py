@@ -1,0 +1,35 @@
+"""Database work per request, counted: a regression here costs every patient."""
+
+import pytest
+
+from tests import answers as people
+from tests.journey import answer_all, post_answer, url
+from triage.selectors import active_ruleset
+
+pytestmark = pytest.mark.usefixtures("loaded_rules")
+
+
+def test_each_journey_request_makes_only_the_queries_it_needs(client, django_assert_num_queries):
+    active_ruleset()  # warm, as it is on a running server
+    with django_assert_num_queries(0):
+        client.get("/")
+    client.get(url("condition"))
+    with django_assert_num_queries(4):  # read the session; write it in a transaction
+        post_answer(client, "condition", "lupus")
+    with django_assert_num_queries(1):  # a question page only reads the session
+        client.get(url("activity"))
+    answer_all(client, people.TYPE1_DIABETES)
+    client.get(url("check"))
+    with django_assert_num_queries(1):  # check answers again: no session write
+        assert client.get(url("check")).status_code == 200
+
+
+def test_saving_a_summary_uses_the_cached_ruleset(
+    client, django_assert_max_num_queries, django_assert_num_queries
+):
+    answer_all(client, people.TYPE1_DIABETES)
+    active_ruleset()
+    with django_assert_max_num_queries(10):
+        response = client.post(url("check"))
+    with django_assert_num_queries(2):  # the submission and the session
+        assert client.get(response["Location"]).status_code == 200
