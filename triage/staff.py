@@ -186,6 +186,8 @@ class StaffLoginView(auth_views.LoginView):
         form = super().get_form(form_class)
         if form.is_bound:  # shown again with errors: the error summary takes the focus
             form.fields["username"].widget.attrs.pop("autofocus", None)
+        form.fields["username"].error_messages["required"] = "Enter your username"
+        form.fields["password"].error_messages["required"] = "Enter your password"
         return form
 
     def get_default_redirect_url(self):
