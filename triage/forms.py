@@ -1,13 +1,13 @@
 """One form per question, made from the declaration in questions.py.
 
-The markup comes from our own crispy template (templates/triage/forms/question_fieldset.html):
-crispy-bootstrap5's radios cannot put the question as the h1 inside the legend or give the
-first radio the id the error summary links to, so its template is replaced for these forms.
+The markup is our own (templates/triage/forms/question_fieldset.html): crispy-bootstrap5's
+radios cannot put the question as the h1 inside the legend or give the first radio the id the
+error summary links to, and rendering through crispy's layout cost 0.8 ms a page for output
+we threw away (benchmarks, docs/performance.md). crispy still renders the staff forms.
 """
 
 from __future__ import annotations
 
-from crispy_forms.helper import FormHelper
 from django import forms
 
 from triage.questions import QUESTIONS, Question
@@ -19,13 +19,6 @@ USER_ERROR_CODES = {"required", "exclusive"}
 class QuestionForm(forms.Form):
     question: Question
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper(self)
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.template = "triage/forms/question_fieldset.html"
-
     @property
     def bound_answer(self):
         return self["answer"]
@@ -36,6 +29,26 @@ class QuestionForm(forms.Form):
         if value is None:
             return set()
         return {str(v) for v in value} if isinstance(value, list | tuple) else {str(value)}
+
+    def choice_rows(self) -> list[dict]:
+        """Each choice as the template needs it: the first input carries the question's key
+        as its id, which is where the error summary links to."""
+        q = self.question
+        selected = self.selected()
+        rows = []
+        for index, choice in enumerate(q.choices):
+            input_id = q.key if index == 0 else f"{q.key}-{choice.value}"
+            rows.append(
+                {
+                    "id": input_id,
+                    "value": choice.value,
+                    "label": choice.label,
+                    "hint": choice.hint,
+                    "checked": choice.value in selected,
+                    "exclusive": bool(q.multiple and choice.value == q.exclusive),
+                }
+            )
+        return rows
 
     def is_tampered(self) -> bool:
         codes = {e.code for errors in self.errors.as_data().values() for e in errors}

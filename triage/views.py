@@ -337,8 +337,8 @@ class QuestionnaireWizard(NamedUrlSessionWizardView):
         context.update(
             {
                 "question": question,
-                "selected": form.selected(),
                 "first_input_id": question.key,
+                "management_field": f"{self.prefix}-current_step",
                 "back_step": active[index - 1] if index > 0 and not changing else None,
                 "back_url": (
                     self.step_url(CHECK)
