@@ -159,6 +159,27 @@ def run_health(stats: Stats, stop: float) -> None:
             time.sleep(0.2)
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User plus system CPU time of these processes so far, from /proc."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
+def server_pids(master: int) -> list[int]:
+    children = subprocess.run(
+        ["pgrep", "-P", str(master)], capture_output=True, text=True, check=False
+    ).stdout.split()
+    return [master, *map(int, children)]
+
+
 def percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
@@ -231,6 +252,9 @@ def main() -> None:
         ]
         threads.append(threading.Thread(target=run_health, args=(stats, stop)))
         started = time.perf_counter()
+        pids = server_pids(server.pid)
+        server_cpu = cpu_seconds(pids)
+        client_cpu = time.process_time()
         for t in threads:
             t.start()
         if args.fault:
@@ -243,7 +267,19 @@ def main() -> None:
         for t in threads:
             t.join()
         elapsed = time.perf_counter() - started
+        server_cpu = cpu_seconds(server_pids(server.pid)) - server_cpu
+        client_cpu = time.process_time() - client_cpu
         report(stats, elapsed, args)
+        requests = sum(len(v) for k, v in stats.latencies.items() if k != "healthz")
+        if stats.journeys:
+            per_journey = server_cpu / stats.journeys
+            print(
+                f"CPU: server {server_cpu:.1f} s, load generator {client_cpu:.1f} s; "
+                f"server CPU per journey {per_journey * 1e3:.1f} ms "
+                f"({per_journey * 1e3 * stats.journeys / max(requests, 1):.2f} ms per request), "
+                f"so one core serves about {1 / per_journey:.0f} journeys/s when the load "
+                "generator runs elsewhere"
+            )
         lost = check_nothing_lost(stats)
         print(
             f"summaries re-opened after the run: {len(stats.summaries) - lost}/{len(stats.summaries)}"

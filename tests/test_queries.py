@@ -14,7 +14,7 @@ def test_each_journey_request_makes_only_the_queries_it_needs(client, django_ass
     with django_assert_num_queries(0):
         client.get("/")
     client.get(url("condition"))
-    with django_assert_num_queries(4):  # read the session; write it in a transaction
+    with django_assert_num_queries(2):  # read the session; update it in one statement
         post_answer(client, "condition", "lupus")
     with django_assert_num_queries(1):  # a question page only reads the session
         client.get(url("activity"))
@@ -33,3 +33,21 @@ def test_saving_a_summary_uses_the_cached_ruleset(
         response = client.post(url("check"))
     with django_assert_num_queries(2):  # the submission and the session
         assert client.get(response["Location"]).status_code == 200
+
+
+def test_a_session_update_is_one_statement_and_a_deleted_session_is_not_revived(client):
+    from django.contrib.sessions.backends.base import UpdateError
+    from django.contrib.sessions.models import Session
+
+    from triage.sessions import SessionStore
+
+    store = SessionStore()
+    store["answer"] = "lupus"
+    store.save()
+    store["answer"] = "crohns"
+    store.save()
+    assert SessionStore(session_key=store.session_key)["answer"] == "crohns"
+    Session.objects.filter(session_key=store.session_key).delete()
+    store["answer"] = "other"
+    with pytest.raises(UpdateError):
+        store.save()
