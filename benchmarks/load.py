@@ -112,9 +112,9 @@ def run_patient(stats: Stats, stop: float, seed: int) -> None:
             answers = random_answers(rng)
             browser.cookies.clear()
             browser.request("GET", "/", "start")
-            _, _, page = browser.request("GET", "/questions/condition/", "question GET")
-            ok = True
-            for q in questions.applicable(answers):
+            status, _, page = browser.request("GET", "/questions/condition/", "question GET")
+            ok = status == 200
+            for q in questions.applicable(answers) if ok else []:
                 body = {
                     "csrfmiddlewaretoken": browser.token(page),
                     f"{PREFIX}-current_step": q.key,
@@ -126,7 +126,10 @@ def run_patient(stats: Stats, stop: float, seed: int) -> None:
                 if status != 302 or not location:
                     ok = False
                     break
-                _, _, page = browser.request("GET", location, "question GET")
+                status, _, page = browser.request("GET", location, "question GET")
+                if status != 200:  # e.g. a 503 while the database restarts: start again
+                    ok = False
+                    break
             if not ok:
                 continue
             status, location, _ = browser.request(
@@ -295,7 +298,7 @@ def report(stats: Stats, elapsed: float, args) -> None:
     cores = os.cpu_count() or 1
     print(
         f"\n{args.patients} patients, {elapsed:.1f} s, {args.workers} gunicorn workers, "
-        f"{cores} cores{' , PostgreSQL restarted mid-run' if args.fault else ''}"
+        f"{cores} cores{', PostgreSQL restarted mid-run' if args.fault else ''}"
     )
     print(
         f"completed journeys: {stats.journeys} ({stats.journeys / elapsed:.1f}/s, "
