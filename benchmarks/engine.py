@@ -20,20 +20,6 @@ from triage.rules import Condition, Rule, RuleSet, evaluate  # noqa: E402
 from triage.ruleset_files import load_files  # noqa: E402
 
 
-def random_answers(rng: random.Random) -> dict[str, object]:
-    answers: dict[str, object] = {}
-    for q in questions.QUESTIONS:
-        if not questions.applies(q, answers):
-            continue
-        if q.multiple:
-            others = [v for v in q.values if v != q.exclusive]
-            picked = [v for v in others if rng.random() < 0.3]
-            answers[q.key] = picked or [q.exclusive]
-        else:
-            answers[q.key] = rng.choice(q.values)
-    return answers
-
-
 def generated(shipped: RuleSet, count: int, rng: random.Random) -> RuleSet:
     allowed = questions.rule_question_values()
     slugs = [s for s in shipped.sections if s not in ("not-medical-advice", "approved-protocols")]
@@ -71,7 +57,7 @@ def per_second(ruleset: RuleSet, samples: list[dict], seconds: float = 3.0) -> t
 def main() -> None:
     rng = random.Random(2026)
     shipped = load_files(sorted((ROOT / "fixtures").glob("*.json")))
-    samples = [random_answers(rng) for _ in range(500)]
+    samples = [principles.random_answers(rng) for _ in range(500)]
     print(f"{'rule set':<22}{'rules':>8}{'evals/s':>12}{'median µs':>12}")
     for name, ruleset in (
         ("shipped", shipped),

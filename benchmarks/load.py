@@ -29,7 +29,7 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from triage import questions  # noqa: E402
+from triage import principles, questions  # noqa: E402
 
 HOST, PORT = "127.0.0.1", 8765
 DB_NAME = "triage_bench"
@@ -91,25 +91,12 @@ class Browser:
         return match.group(1) if match else ""
 
 
-def random_answers(rng: random.Random) -> dict[str, object]:
-    answers: dict[str, object] = {}
-    for q in questions.QUESTIONS:
-        if not questions.applies(q, answers):
-            continue
-        if q.multiple:
-            others = [v for v in q.values if v != q.exclusive]
-            answers[q.key] = [v for v in others if rng.random() < 0.3] or [q.exclusive]
-        else:
-            answers[q.key] = rng.choice(q.values)
-    return answers
-
-
 def run_patient(stats: Stats, stop: float, seed: int) -> None:
     rng = random.Random(seed)
     browser = Browser(stats)
     while time.perf_counter() < stop:
         try:
-            answers = random_answers(rng)
+            answers = principles.random_answers(rng)
             browser.cookies.clear()
             browser.request("GET", "/", "start")
             status, _, page = browser.request("GET", "/questions/condition/", "question GET")

@@ -8,7 +8,7 @@ import pytest
 
 from tests import answers as people
 from tests.stats import STATS
-from triage import principles, questions
+from triage import principles
 from triage.rules import Rule, RuleSet, evaluate
 from triage.safety import MANDATORY
 
@@ -33,16 +33,7 @@ def test_the_space_is_counted_the_slow_way_too():
 def test_any_answer_gets_the_same_sections_as_its_class_representative(shipped_ruleset):
     rng = random.Random(20261122)
     for _ in range(3000):
-        answers: dict[str, object] = {}
-        for q in questions.QUESTIONS:
-            if not questions.applies(q, answers):
-                continue
-            if q.multiple:
-                others = [v for v in q.values if v != q.exclusive]
-                picked = [v for v in others if rng.random() < 0.4]
-                answers[q.key] = picked or [q.exclusive]
-            else:
-                answers[q.key] = rng.choice(q.values)
+        answers = principles.random_answers(rng, pick=0.4)
         rep = principles.representative(answers, shipped_ruleset)
         got = [s.slug for s in evaluate(answers, shipped_ruleset)]
         assert got == [s.slug for s in evaluate(rep, shipped_ruleset)], answers

@@ -363,14 +363,8 @@ class SubmissionAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(Lookup)
-class LookupAdmin(admin.ModelAdmin):
-    """Who looked up which code, when, and what they were shown: read-only, for audit."""
-
-    list_display = ["created", "username", "code", "outcome", "submission"]
-    list_filter = ["outcome", "created"]
-    search_fields = ["username", "code"]
-    date_hierarchy = "created"
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records kept for audit: visible to admins, changed by no one."""
 
     def has_add_permission(self, request):
         return False
@@ -382,8 +376,18 @@ class LookupAdmin(admin.ModelAdmin):
         return False
 
 
+@admin.register(Lookup)
+class LookupAdmin(ReadOnlyAdmin):
+    """Who looked up which code, when, and what they were shown: read-only, for audit."""
+
+    list_display = ["created", "username", "code", "outcome", "submission"]
+    list_filter = ["outcome", "created"]
+    search_fields = ["username", "code"]
+    date_hierarchy = "created"
+
+
 @admin.register(RulesetVersion)
-class RulesetVersionAdmin(admin.ModelAdmin):
+class RulesetVersionAdmin(ReadOnlyAdmin):
     list_display = ["version", "created", "recorded_by", "user", "summaries"]
     list_filter = ["recorded_by"]
     search_fields = ["version"]
@@ -400,12 +404,3 @@ class RulesetVersionAdmin(admin.ModelAdmin):
             return "Not recorded: the ruleset changed before this version could be saved."
         text = authoring.dump(obj.snapshot)
         return format_html("<pre>{}</pre>", text)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

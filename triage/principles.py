@@ -15,6 +15,7 @@ Pure Python: used by tests, ``load_rules`` and ``verify_rules`` alike.
 from __future__ import annotations
 
 import itertools
+import random
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
@@ -155,6 +156,21 @@ def representative(answers: Mapping[str, object], ruleset: RuleSet) -> dict[str,
 def all_answers() -> Iterator[tuple[dict[str, object], int]]:
     """Every complete answer set, each with weight 1 (about two million: slow to evaluate)."""
     return _walk(0, {}, 1, lambda q: [(o, 1) for o in _options(q)])
+
+
+def random_answers(rng: random.Random, pick: float = 0.3) -> dict[str, object]:
+    """A complete answer set drawn at random from the contract (for sampling and benchmarks);
+    each warning sign of an offer is chosen with probability `pick`."""
+    answers: dict[str, object] = {}
+    for q in questions.QUESTIONS:
+        if not questions.applies(q, answers):
+            continue
+        if q.multiple:
+            others = [v for v in q.values if v != q.exclusive]
+            answers[q.key] = [v for v in others if rng.random() < pick] or [q.exclusive]
+        else:
+            answers[q.key] = rng.choice(q.values)
+    return answers
 
 
 _GATES = {q.asked_when.question for q in questions.QUESTIONS if q.asked_when}
