@@ -61,6 +61,23 @@ class Question:
             return "; ".join(self.label_for(v) for v in answer)
         return self.label_for(answer)
 
+    def clean(self, value: object) -> str | list[str]:
+        """This question's answer in canonical form, or AnswerError naming what is wrong."""
+        if self.multiple:
+            if not isinstance(value, list) or not value:
+                raise AnswerError(f"{self.key!r} takes a non-empty list of values")
+            for v in value:
+                if v not in self.values:
+                    raise AnswerError(f"unknown value {v!r} for {self.key!r}")
+            if len(set(value)) != len(value):
+                raise AnswerError(f"repeated value in {self.key!r}")
+            if self.exclusive in value and len(value) > 1:
+                raise AnswerError(f"{self.exclusive!r} cannot be combined in {self.key!r}")
+            return [v for v in self.values if v in value]
+        if not isinstance(value, str) or value not in self.values:
+            raise AnswerError(f"unknown value {value!r} for {self.key!r}")
+        return value
+
     def quoted(self, answer: str | list[str] | tuple[str, ...]) -> str:
         """The answer as quoted words for a reason: “Yes”, or “A”, “B” and “C”."""
         values = list(answer) if isinstance(answer, list | tuple) else [answer]
@@ -343,20 +360,5 @@ def validate_answers(answers: object) -> dict[str, str | list[str]]:
             continue
         if not present:
             raise AnswerError(f"missing answer for {question.key!r}")
-        value = answers[question.key]
-        if question.multiple:
-            if not isinstance(value, list) or not value:
-                raise AnswerError(f"{question.key!r} takes a non-empty list of values")
-            for v in value:
-                if v not in question.values:
-                    raise AnswerError(f"unknown value {v!r} for {question.key!r}")
-            if len(set(value)) != len(value):
-                raise AnswerError(f"repeated value in {question.key!r}")
-            if question.exclusive in value and len(value) > 1:
-                raise AnswerError(f"{question.exclusive!r} cannot be combined in {question.key!r}")
-            cleaned[question.key] = [v for v in question.values if v in value]
-        else:
-            if not isinstance(value, str) or value not in question.values:
-                raise AnswerError(f"unknown value {value!r} for {question.key!r}")
-            cleaned[question.key] = value
+        cleaned[question.key] = question.clean(answers[question.key])
     return cleaned

@@ -69,9 +69,10 @@ class QuestionnaireWizard(NamedUrlSessionWizardView):
     def answers(self) -> dict[str, object]:
         """The valid answers stored so far, in order, stopping at the first missing one.
 
-        Reads raw step data through the forms, never through get_form_list(), so conditions
-        can call it without recursion. formtools clears `_cleaned_data_cache_*` attributes
-        after every saved step, which keeps this cache honest.
+        Reads raw step data with the questionnaire's own check (the forms validated it when it
+        was stored; building nine forms per request cost more than the page), never through
+        get_form_list(), so conditions can call it without recursion. formtools clears
+        `_cleaned_data_cache_*` attributes after every saved step, which keeps this cache honest.
         """
         cached = getattr(self, "_cleaned_data_cache_answers", None)
         if cached is not None:
@@ -83,10 +84,13 @@ class QuestionnaireWizard(NamedUrlSessionWizardView):
             data = self.storage.get_step_data(question.key)
             if data is None:
                 break
-            form = FORMS[question.key](data=data, prefix=self.get_form_prefix(question.key))
-            if not form.is_valid():
+            raw = data.getlist(f"{self.get_form_prefix(question.key)}-answer")
+            try:
+                answers[question.key] = question.clean(
+                    raw if question.multiple else (raw[0] if len(raw) == 1 else None)
+                )
+            except questions.AnswerError:
                 break
-            answers[question.key] = form.cleaned_data["answer"]
         self._cleaned_data_cache_answers = answers
         return answers
 
