@@ -255,6 +255,45 @@ def ordered_values(question: str, values: Iterable[str]) -> list[str]:
     return [v for v in declared if v in values] + sorted(values - set(declared))
 
 
+def section_row(slug, title, summary, body, indicator, last_reviewed, next_review, active):
+    """One fixture row of each kind, in the shipped fixtures' key order (shared by the version
+    snapshots here and export.py, so both write the same shape)."""
+    fields = {
+        "slug": slug,
+        "title": title,
+        "summary": summary,
+        "body": body,
+        "indicator": indicator,
+        "last_reviewed": last_reviewed,
+        "next_review": next_review,
+        "active": active,
+    }
+    return {"model": "triage.section", "fields": fields}
+
+
+def source_row(section: str, position: int, label: str, url: str) -> dict:
+    fields = {"section": [section], "position": position, "label": label, "url": url}
+    return {"model": "triage.source", "fields": fields}
+
+
+def rule_row(key: str, section: str, priority: int, active: bool, description=None) -> dict:
+    fields = {"key": key, "section": [section]}
+    if description is not None:
+        fields["description"] = description
+    fields.update(priority=priority, active=active)
+    return {"model": "triage.rule", "fields": fields}
+
+
+def condition_row(rule: str, question: str, operator: str, values) -> dict:
+    fields = {
+        "rule": [rule],
+        "question": question,
+        "operator": operator,
+        "values": ordered_values(question, values),
+    }
+    return {"model": "triage.condition", "fields": fields}
+
+
 def ruleset_objects(ruleset: RuleSet) -> list[dict]:
     """The engine's ruleset as fixture rows (the shape of fixtures/), sections then rules, each
     sorted by natural key: ``ruleset_files.ruleset_from_objects`` gives the same version back."""
@@ -262,56 +301,27 @@ def ruleset_objects(ruleset: RuleSet) -> list[dict]:
     for slug in sorted(ruleset.sections):
         s = ruleset.sections[slug]
         rows.append(
-            {
-                "model": "triage.section",
-                "fields": {
-                    "slug": s.slug,
-                    "title": s.title,
-                    "summary": s.summary,
-                    "body": s.body,
-                    "indicator": s.indicator,
-                    "last_reviewed": s.last_reviewed,
-                    "next_review": s.next_review,
-                    "active": True,
-                },
-            }
-        )
-        for position, source in enumerate(s.sources, start=1):
-            rows.append(
-                {
-                    "model": "triage.source",
-                    "fields": {
-                        "section": [slug],
-                        "position": position,
-                        "label": source.label,
-                        "url": source.url,
-                    },
-                }
+            section_row(
+                s.slug,
+                s.title,
+                s.summary,
+                s.body,
+                s.indicator,
+                s.last_reviewed,
+                s.next_review,
+                True,
             )
+        )
+        rows.extend(
+            source_row(slug, position, source.label, source.url)
+            for position, source in enumerate(s.sources, start=1)
+        )
     for rule in sorted(ruleset.rules, key=lambda r: r.key):
-        rows.append(
-            {
-                "model": "triage.rule",
-                "fields": {
-                    "key": rule.key,
-                    "section": [rule.section],
-                    "priority": rule.priority,
-                    "active": rule.active,
-                },
-            }
+        rows.append(rule_row(rule.key, rule.section, rule.priority, rule.active))
+        rows.extend(
+            condition_row(rule.key, c.question, c.operator, c.values)
+            for c in sorted(rule.conditions, key=lambda c: c.question)
         )
-        for cond in sorted(rule.conditions, key=lambda c: c.question):
-            rows.append(
-                {
-                    "model": "triage.condition",
-                    "fields": {
-                        "rule": [rule.key],
-                        "question": cond.question,
-                        "operator": cond.operator,
-                        "values": ordered_values(cond.question, cond.values),
-                    },
-                }
-            )
     return rows
 
 

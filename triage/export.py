@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from triage.authoring import dump, ordered_values
+from triage.authoring import condition_row, dump, rule_row, section_row, source_row
 from triage.models import Rule, Section
 
 FILES = ("sections.json", "rules.json")
@@ -22,63 +22,37 @@ def section_rows() -> list[dict]:
     rows: list[dict] = []
     for s in Section.objects.order_by("slug").prefetch_related("sources"):
         rows.append(
-            {
-                "model": "triage.section",
-                "fields": {
-                    "slug": s.slug,
-                    "title": s.title,
-                    "summary": s.summary,
-                    "body": s.body,
-                    "indicator": s.indicator,
-                    "last_reviewed": s.last_reviewed.isoformat(),
-                    "next_review": s.next_review.isoformat(),
-                    "active": s.active,
-                },
-            }
-        )
-        for source in sorted(s.sources.all(), key=lambda x: x.position):
-            rows.append(
-                {
-                    "model": "triage.source",
-                    "fields": {
-                        "section": [s.slug],
-                        "position": source.position,
-                        "label": source.label,
-                        "url": source.url,
-                    },
-                }
+            section_row(
+                s.slug,
+                s.title,
+                s.summary,
+                s.body,
+                s.indicator,
+                s.last_reviewed.isoformat(),
+                s.next_review.isoformat(),
+                s.active,
             )
+        )
+        rows.extend(
+            source_row(s.slug, source.position, source.label, source.url)
+            for source in sorted(s.sources.all(), key=lambda x: x.position)
+        )
     return rows
 
 
 def rule_rows() -> list[dict]:
     rows: list[dict] = []
     for r in Rule.objects.order_by("key").select_related("section").prefetch_related("conditions"):
-        rows.append(
-            {
-                "model": "triage.rule",
-                "fields": {
-                    "key": r.key,
-                    "section": [r.section.slug],
-                    "description": r.description,
-                    "priority": r.priority,
-                    "active": r.active,
-                },
-            }
-        )
-        for c in sorted(r.conditions.all(), key=lambda x: x.question):
-            values = c.values if isinstance(c.values, list) else [c.values]
-            rows.append(
-                {
-                    "model": "triage.condition",
-                    "fields": {
-                        "rule": [r.key],
-                        "question": c.question,
-                        "operator": c.operator,
-                        "values": ordered_values(c.question, map(str, values)),
-                    },
-                }
+        rows.append(rule_row(r.key, r.section.slug, r.priority, r.active, r.description))
+        rows.extend(
+            condition_row(
+                r.key,
+                c.question,
+                c.operator,
+                map(str, c.values if isinstance(c.values, list) else [c.values]),
             )
+            for c in sorted(r.conditions.all(), key=lambda x: x.question)
+        )
     return rows
 
 
