@@ -19,10 +19,6 @@ USER_ERROR_CODES = {"required", "exclusive"}
 class QuestionForm(forms.Form):
     question: Question
 
-    @property
-    def bound_answer(self):
-        return self["answer"]
-
     def selected(self) -> set[str]:
         """The values to show as chosen: what was just posted, or what was stored."""
         value = self["answer"].value()

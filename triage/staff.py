@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from triage import codes
+from triage.middleware import client_ip
 from triage.models import Lookup, Submission
 from triage.views import problem, summary_context
 
@@ -59,8 +60,9 @@ def staff_only(view):
 
 
 def address_hash(request) -> str:
-    """The client address, keyed with the secret so the record holds no readable address."""
-    address = request.META.get("REMOTE_ADDR", "")
+    """The client address (the proxy's record of it behind a TLS proxy, as sign-in throttling
+    counts it), keyed with the secret so the record holds no readable address."""
+    address = client_ip(request) or ""
     key = settings.SECRET_KEY.encode()
     return hmac.new(key, address.encode(), hashlib.sha256).hexdigest()[:16]
 

@@ -28,10 +28,11 @@ from triage.forms import FORMS, QuestionForm
 from triage.models import Submission
 from triage.services import submission_create
 
+logger = logging.getLogger(__name__)
+
 CHECK = "check"
 CHANGE_FLAG = "triage_changing"
 SUBMISSIONS = "triage_submissions"
-SERVICE = "Stem Cell Triage"
 
 
 def problem(
@@ -482,8 +483,6 @@ def permission_denied(request, exception=None):
         link_text="Go to the start page",
     )
 
-
-logger = logging.getLogger(__name__)
 
 # Used only if even 500.html cannot be rendered (say, a broken template or static manifest).
 PLAIN_500 = (
