@@ -15,8 +15,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from triage import principles, questions  # noqa: E402
-from triage.rules import Condition, Rule, RuleSet, evaluate  # noqa: E402
+from triage.engine import principles, questions  # noqa: E402
+from triage.engine.rules import Condition, Rule, RuleSet, evaluate  # noqa: E402
 from triage.ruleset_files import load_files  # noqa: E402
 
 

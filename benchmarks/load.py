@@ -29,7 +29,7 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from triage import principles, questions  # noqa: E402
+from triage.engine import principles, questions  # noqa: E402
 
 HOST, PORT = "127.0.0.1", 8765
 DB_NAME = "triage_bench"

@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from triage import questions
+from triage.engine import questions
 
 PREFIX = "questionnaire_wizard"
 

@@ -14,7 +14,8 @@ from django.core.management.base import CommandError
 from django.db import OperationalError
 
 from tests.conftest import FIXTURES
-from triage import advice, authoring, principles, questions, rules
+from triage import authoring
+from triage.engine import advice, principles, questions, rules
 from triage.models import Condition, Rule, RulesetVersion, Section, Source
 from triage.ruleset_files import load_files, ruleset_from_objects
 from triage.selectors import load_ruleset

@@ -19,8 +19,8 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from tests.journey import PREFIX, url
-from triage import questions
 from triage.cards import build_cards
+from triage.engine import questions
 from triage.models import Submission
 from triage.selectors import load_ruleset
 

@@ -8,9 +8,9 @@ import pytest
 
 from tests import answers as people
 from tests.stats import STATS
-from triage import principles
-from triage.rules import Rule, RuleSet, evaluate
-from triage.safety import MANDATORY
+from triage.engine import principles
+from triage.engine.rules import Rule, RuleSet, evaluate
+from triage.engine.safety import MANDATORY
 
 
 def test_every_principle_holds_for_every_answer_combination(shipped_ruleset):
@@ -86,7 +86,7 @@ def test_a_ruleset_that_breaks_a_principle_is_caught_with_an_example(
 
 
 def test_a_risk_answer_that_hides_a_warning_section_is_caught(shipped_ruleset):
-    from triage.rules import Condition
+    from triage.engine.rules import Condition
 
     risky = [
         dataclasses.replace(
@@ -109,7 +109,7 @@ def test_the_named_people_get_what_the_principles_promise(shipped_ruleset):
 
 
 def test_rules_that_reference_unknown_things_are_not_shipped(shipped_ruleset):
-    from triage.rules import problems
+    from triage.engine.rules import problems
 
     assert problems(shipped_ruleset) == []
     assert all(isinstance(r, Rule) for r in shipped_ruleset.rules)

@@ -1,8 +1,8 @@
 import pytest
 
 from tests import answers as people
-from triage import questions
-from triage.questions import AnswerError, validate_answers
+from triage.engine import questions
+from triage.engine.questions import AnswerError, validate_answers
 
 
 def test_every_person_in_the_tests_follows_the_contract():

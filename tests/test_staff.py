@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from tests import answers as people
 from tests.journey import finish
-from triage import codes
+from triage.engine import codes
 from triage.models import Lookup, Submission
 from triage.staff import LIMIT_PER_USER, STAFF_GROUP
 

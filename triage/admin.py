@@ -34,6 +34,7 @@ from triage.admin_forms import (
     SourceForm,
     SourceFormSet,
 )
+from triage.engine.safety import MANDATORY
 from triage.models import (
     Condition,
     Lookup,
@@ -43,7 +44,6 @@ from triage.models import (
     Source,
     Submission,
 )
-from triage.safety import MANDATORY
 from triage.selectors import load_ruleset
 from triage.templatetags.triage_tags import render_markdown
 

@@ -20,9 +20,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.forms.models import BaseInlineFormSet
 
-from triage import advice, authoring, questions, rules
+from triage import authoring
+from triage.engine import advice, questions, rules
+from triage.engine.safety import MANDATORY
 from triage.models import OPERATOR_CHOICES, Condition, Rule, Section, Source
-from triage.safety import MANDATORY
 from triage.selectors import load_ruleset
 
 CONFIRM = "_confirm_effect"  # POST key carrying "current-version:candidate-version"

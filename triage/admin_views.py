@@ -8,8 +8,8 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views import View
 
-from triage import questions
 from triage.cards import build_cards
+from triage.engine import questions
 from triage.models import Rule
 from triage.selectors import load_ruleset
 

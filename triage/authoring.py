@@ -13,9 +13,9 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from triage import principles, questions
-from triage.rules import Rule, RuleSet, Section, Shown, evaluate, problems
-from triage.safety import MANDATORY
+from triage.engine import principles, questions
+from triage.engine.rules import Rule, RuleSet, Section, Shown, evaluate, problems
+from triage.engine.safety import MANDATORY
 
 # The contract's principles in a line each (shared/design/questionnaire.md), for messages.
 PRINCIPLES = {

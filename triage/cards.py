@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from triage import registries
-from triage.rules import RuleSet, Shown, evaluate
+from triage.engine.rules import RuleSet, Shown, evaluate
 
 TRIALS = "clinical-trials"
 

@@ -13,7 +13,8 @@ from django.core.checks import Error, Tags, register
 from django.db import DatabaseError, connections
 from django.db.migrations.executor import MigrationExecutor
 
-from triage import authoring, principles, rules
+from triage import authoring
+from triage.engine import principles, rules
 
 TAG = "triage"
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django import forms
 
-from triage.questions import QUESTIONS, Question
+from triage.engine.questions import QUESTIONS, Question
 
 # Codes a person can cause with a normal browser; any other error means a tampered request.
 USER_ERROR_CODES = {"required", "exclusive"}

@@ -12,7 +12,7 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from triage import codes, questions, rules
+from triage.engine import codes, questions, rules
 
 INDICATOR_CHOICES = [
     ("info", "Information"),

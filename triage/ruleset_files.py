@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
-from triage import rules
+from triage.engine import rules
 
 
 def ruleset_from_objects(objects: Iterable[dict], active_only: bool = True) -> rules.RuleSet:

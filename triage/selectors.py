@@ -12,7 +12,7 @@ import time
 
 from django.db.models import Prefetch
 
-from triage import rules
+from triage.engine import rules
 from triage.models import Condition, Rule, Section
 
 CACHE_SECONDS = 60

@@ -6,8 +6,8 @@ from collections.abc import Mapping
 
 from django.db import IntegrityError, transaction
 
-from triage import questions
 from triage.cards import build_cards
+from triage.engine import questions
 from triage.models import Submission
 from triage.selectors import active_ruleset
 

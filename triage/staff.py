@@ -21,7 +21,7 @@ from django.urls import path, reverse, reverse_lazy
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from triage import codes
+from triage.engine import codes
 from triage.middleware import client_ip
 from triage.models import Lookup, Submission
 from triage.views import problem, summary_context

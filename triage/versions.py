@@ -14,8 +14,9 @@ from django.db import DatabaseError, transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from triage import rules, selectors
+from triage import selectors
 from triage.authoring import ruleset_objects
+from triage.engine import rules
 from triage.models import Condition, Rule, RulesetVersion, Section, Source, Submission
 
 logger = logging.getLogger(__name__)

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from formtools.wizard.forms import ManagementForm
 from formtools.wizard.views import NamedUrlSessionWizardView
 
-from triage import questions
+from triage.engine import questions
 from triage.forms import FORMS, QuestionForm
 from triage.models import Submission
 from triage.services import submission_create

@@ -10,7 +10,7 @@ from tests import answers as people
 from tests.browser.checks import ARTIFACTS
 from tests.browser.conftest import WEIGHTS
 from tests.browser.walk import answer, question_url, submit
-from triage import questions
+from triage.engine import questions
 
 pytestmark = pytest.mark.browser
 

@@ -13,8 +13,8 @@ from tests.browser.checks import ARTIFACTS
 from tests.browser.walk import finish
 from tests.conftest import FIXTURES
 from tests.stats import STATS
-from triage import principles
-from triage.rules import evaluate
+from triage.engine import principles
+from triage.engine.rules import evaluate
 from triage.ruleset_files import load_files
 from triage.staff import STAFF_GROUP
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from triage import questions
+from triage.engine import questions
 
 
 def question_url(step: str) -> str:

@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import triage.codes
+import triage.engine.codes
 import uuid
 from django.conf import settings
 from django.db import migrations, models
@@ -39,7 +39,7 @@ class Migration(migrations.Migration):
             name='Submission',
             fields=[
                 ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('reference', models.CharField(default=triage.codes.new_code, max_length=8, unique=True)),
+                ('reference', models.CharField(default=triage.engine.codes.new_code, max_length=8, unique=True)),
                 ('answers', models.JSONField()),
                 ('result', models.JSONField(help_text='The cards as shown, so the summary can be reproduced.')),
                 ('ruleset_version', models.CharField(max_length=64)),

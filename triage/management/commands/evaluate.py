@@ -7,8 +7,8 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from triage import questions
 from triage.cards import build_cards
+from triage.engine import questions
 from triage.selectors import load_ruleset
 
 CARD_FIELDS = ("slug", "title", "summary", "detail", "indicator", "source", "links", "reasons")

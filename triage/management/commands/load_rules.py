@@ -11,7 +11,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from triage import authoring, principles, rules, versions
+from triage import authoring, versions
+from triage.engine import principles, rules
 from triage.models import Condition, Rule, Section, Source
 from triage.selectors import clear_ruleset_cache, load_ruleset
 

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from triage import authoring, principles, rules
+from triage import authoring
+from triage.engine import principles, rules
 from triage.ruleset_files import load_files
 from triage.selectors import load_ruleset
 

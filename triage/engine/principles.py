@@ -19,9 +19,9 @@ import random
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from triage import questions
-from triage.rules import TOURISM_WARNING, RuleSet, Shown, evaluate
-from triage.safety import MANDATORY
+from triage.engine import questions
+from triage.engine.rules import TOURISM_WARNING, RuleSet, Shown, evaluate
+from triage.engine.safety import MANDATORY
 
 HSCT_CORE = ("hsct-how-it-works", "hsct-journey", "hsct-risks")
 MSC_FISTULA = ("msc-how-it-works", "msc-safety", "evidence-crohns")

@@ -19,8 +19,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 
-from triage import advice, questions
-from triage.safety import MANDATORY, builtin_section
+from triage.engine import advice, questions
+from triage.engine.safety import BUILTIN, MANDATORY
 
 TOURISM_WARNING = "tourism-warning"
 INDICATORS = ("info", "warning", "critical")
@@ -104,6 +104,19 @@ class RuleSet:
         if slug in self.sections:
             return self.sections[slug]
         return builtin_section(slug)
+
+
+def builtin_section(slug: str) -> Section:
+    """The built-in text of a mandatory section, shown when its row is missing or switched off."""
+    data = BUILTIN[slug]
+    return Section(
+        slug=slug,
+        title=data["title"],
+        summary=data["summary"],
+        body=data["body"],
+        indicator=data["indicator"],
+        sources=tuple(Source(label, url) for label, url in data["sources"]),
+    )
 
 
 def content_version(sections: Mapping[str, Section], rules: tuple[Rule, ...]) -> str:

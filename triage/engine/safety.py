@@ -1,6 +1,7 @@
 """The two sections every summary carries, whatever the data says.
 
-The engine adds them itself; their text normally comes from the database like any other
+The engine adds them itself (`rules.builtin_section` turns this data into a section, so this
+module imports nothing and the engine has no import circle); their text normally comes from the database like any other
 section, so editors can improve it, but if a row is deleted or switched off the built-in text
 below is shown instead. Nothing an admin does can make a summary appear without them.
 """
@@ -11,7 +12,7 @@ NOT_MEDICAL_ADVICE = "not-medical-advice"
 APPROVED_PROTOCOLS = "approved-protocols"
 MANDATORY: tuple[str, ...] = (NOT_MEDICAL_ADVICE, APPROVED_PROTOCOLS)
 
-_BUILTIN = {
+BUILTIN: dict[str, dict] = {
     NOT_MEDICAL_ADVICE: {
         "title": "This is information, not medical advice",
         "summary": "This summary explains what is known. It cannot say whether any treatment "
@@ -55,18 +56,3 @@ _BUILTIN = {
         ),
     },
 }
-
-
-def builtin_section(slug: str):
-    """The built-in text of a mandatory section, as an engine Section."""
-    from triage.rules import Section, Source  # the engine imports this module
-
-    data = _BUILTIN[slug]
-    return Section(
-        slug=slug,
-        title=data["title"],
-        summary=data["summary"],
-        body=data["body"],
-        indicator=data["indicator"],
-        sources=tuple(Source(label, url) for label, url in data["sources"]),
-    )
