@@ -147,7 +147,7 @@ def test_another_browser_cannot_open_the_summary(client):
     submission = Submission.objects.get()
     stranger = Client().get(f"/summary/{submission.id}/")
     assert stranger.status_code == 404
-    assert "only be opened in the browser that finished" in stranger.content.decode()
+    assert "only opens a summary in the browser that finished" in stranger.content.decode()
 
 
 def test_an_expired_summary_says_so(client):

@@ -62,7 +62,7 @@ def test_the_patient_sees_their_code_grouped_with_a_line_about_the_clinic(client
     match = re.search(r'id="reference-code"[^>]*>([A-Z0-9-]+)<', page)
     assert match and match.group(1) == submission.display_reference
     assert re.fullmatch(r"[0-9A-Z]{4}-[0-9A-Z]{4}", match.group(1))
-    assert "Show this code to your clinic" in page
+    assert "Show this code at your clinic" in page
 
 
 def test_deleting_answers_is_immediate_and_the_code_stops_working(client):
@@ -73,7 +73,7 @@ def test_deleting_answers_is_immediate_and_the_code_stops_working(client):
     response = client.post(f"/summary/{submission.id}/delete/")
     page = client.get(response["Location"])
     assert page.status_code == 410
-    assert "Your answers have been deleted" in page.content.decode()
+    assert "This summary has been deleted" in page.content.decode()
     submission.refresh_from_db()
     assert submission.answers == {} and submission.result == []
     staff = staff_client()

@@ -30,6 +30,7 @@ PRINCIPLES = {
     "safety information",
     8: "'clinical-trials' and 'questions-to-ask' are always shown",
     9: "every shown section says why it is shown",
+    11: "the tourism warning names the warning signs the person ticked, in their own words",
 }
 
 

@@ -39,6 +39,7 @@ def _card(item: Shown, answers: Mapping[str, object], ruleset: RuleSet) -> dict:
         "links": registry + links,
         "registry_links": registry,
         "reasons": item.reasons(),
+        "named": list(item.named),
         "rules": list(item.rules),
         "mandatory": item.mandatory,
         "last_reviewed": section.last_reviewed,

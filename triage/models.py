@@ -171,6 +171,12 @@ class Submission(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     reference = models.CharField(max_length=codes.LENGTH, unique=True, default=codes.new_code)
+    private_token = models.CharField(
+        max_length=64,
+        unique=True,
+        editable=False,
+        help_text="The secret in the patient's private link (see private_links.py).",
+    )
     answers = models.JSONField()
     result = models.JSONField(help_text="The cards as shown, so the summary can be reproduced.")
     ruleset_version = models.CharField(max_length=64)
@@ -221,6 +227,7 @@ class Lookup(models.Model):
         ("expired", "Expired"),
         ("deleted", "Deleted by the patient"),
         ("limited", "Refused: too many lookups"),
+        ("bad_link", "Private link that was never issued"),
     ]
 
     user = models.ForeignKey(

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from triage.cards import build_cards
 from triage.engine import questions
 from triage.models import Submission
+from triage.private_links import new_token
 from triage.selectors import active_ruleset
 
 
@@ -25,9 +26,12 @@ def submission_create(*, answers: Mapping[str, object]) -> Submission:
         try:
             with transaction.atomic():
                 return Submission.objects.create(
-                    answers=cleaned, result=cards, ruleset_version=ruleset.version
+                    answers=cleaned,
+                    result=cards,
+                    ruleset_version=ruleset.version,
+                    private_token=new_token(),
                 )
-        except IntegrityError:  # a reference code already in use: draw another
+        except IntegrityError:  # a code (or, in theory, a token) already in use: draw again
             if attempt == 4:
                 raise
     raise AssertionError("unreachable")

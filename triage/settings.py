@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from csp.constants import NONE, SELF
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from triage.env import (
@@ -177,13 +177,15 @@ if not DEBUG and not _ssl_redirect:
     # DJANGO_SECURE_SSL_REDIRECT=false says the proxy in front redirects http to https itself.
     SILENCED_SYSTEM_CHECKS.append("security.W008")
 
-# No inline script or style and nothing from other sites: everything is served from /static/.
-# Bootstrap draws checkbox and radio marks with data: SVG images.
+# No inline script and nothing from other sites: everything is served from /static/. The one
+# inline style carries the per-response nonce: the printed summary's page margins name its
+# reference code, which a static stylesheet cannot know. Bootstrap draws checkbox and radio
+# marks with data: SVG images.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
-        "style-src": [SELF],
+        "style-src": [SELF, NONCE],
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],

@@ -21,10 +21,11 @@ from django.urls import path, reverse, reverse_lazy
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from triage import summaries
 from triage.engine import codes
 from triage.middleware import client_ip
 from triage.models import Lookup, Submission
-from triage.views import problem, summary_context
+from triage.views import problem
 
 STAFF_GROUP = "Clinic staff"
 WINDOW = timedelta(minutes=10)
@@ -68,11 +69,27 @@ def address_hash(request) -> str:
 
 
 def over_limit(user, address: str) -> bool:
+    """Too many lookups lately from this account or this address. Private links opened by
+    anyone (`user` None) count by address only, with staff lookups from the same address."""
     since = timezone.now() - WINDOW
     counted = Lookup.objects.filter(created__gte=since).exclude(outcome="limited")
-    return (
-        counted.filter(user=user).count() >= LIMIT_PER_USER
-        or counted.filter(address_hash=address).count() >= LIMIT_PER_ADDRESS
+    if user is not None and counted.filter(user=user).count() >= LIMIT_PER_USER:
+        return True
+    return counted.filter(address_hash=address).count() >= LIMIT_PER_ADDRESS
+
+
+def too_many_lookups(request, *, link: str):
+    return problem(
+        request,
+        status=429,
+        title="Too many lookups",
+        message=(
+            "There have been a lot of lookups from here in a short time, so they are paused "
+            f"for up to {int(WINDOW.total_seconds() // 60)} minutes. This protects patients' "
+            "summaries from being guessed."
+        ),
+        link=link,
+        link_text="Try again later",
     )
 
 
@@ -117,18 +134,7 @@ def lookup(request):
         if over_limit(request.user, address):
             record.outcome = "limited"
             record.save()
-            return problem(
-                request,
-                status=429,
-                title="Too many lookups",
-                message=(
-                    "You have looked up a lot of codes in a short time, so lookups are paused "
-                    f"for up to {int(WINDOW.total_seconds() // 60)} minutes. This protects "
-                    "patients' summaries from being guessed."
-                ),
-                link=reverse("staff:lookup"),
-                link_text="Try again later",
-            )
+            return too_many_lookups(request, link=reverse("staff:lookup"))
         submission = Submission.objects.filter(reference=code).first()
         if not codes.is_valid(code):
             record.outcome = "mistyped"
@@ -155,10 +161,8 @@ def lookup(request):
     )
 
 
-@require_http_methods(["GET"])
-@staff_only
-def staff_summary(request, reference: str):
-    """The summary exactly as it was built; only after this user looked the code up."""
+def _looked_up(request, reference: str):
+    """The summary this user looked up in the last few hours, or None."""
     submission = Submission.objects.filter(reference=reference).first()
     looked_up = Lookup.objects.filter(
         user=request.user,
@@ -167,17 +171,45 @@ def staff_summary(request, reference: str):
         created__gte=timezone.now() - RECENT_LOOKUP,
     ).exists()
     if submission is None or not looked_up or submission.is_deleted or submission.is_expired:
-        return problem(
-            request,
-            status=404,
-            title="Look the code up first",
-            message="Type the patient's reference code to open their summary.",
-            link=reverse("staff:lookup"),
-            link_text="Look up a code",
-        )
-    context = summary_context(submission)
-    context["staff_view"] = True
+        return None
+    return submission
+
+
+def _look_up_first(request):
+    return problem(
+        request,
+        status=404,
+        title="Look the code up first",
+        message="Type the patient's reference code to open their summary.",
+        link=reverse("staff:lookup"),
+        link_text="Look up a code",
+    )
+
+
+@require_http_methods(["GET"])
+@staff_only
+def staff_summary(request, reference: str):
+    """The summary exactly as it was built; only after this user looked the code up."""
+    submission = _looked_up(request, reference)
+    if submission is None:
+        return _look_up_first(request)
+    context = summaries.summary_context(
+        submission, request=request, access=summaries.staff_access(submission)
+    )
     return render(request, "triage/summary.html", context)
+
+
+@require_http_methods(["GET"])
+@staff_only
+def staff_sheet(request, reference: str):
+    """The one-page appointment sheet: what staff print by default."""
+    submission = _looked_up(request, reference)
+    if submission is None:
+        return _look_up_first(request)
+    context = summaries.sheet_context(
+        submission, request=request, access=summaries.staff_access(submission)
+    )
+    return render(request, "triage/sheet.html", context)
 
 
 class StaffLoginView(auth_views.LoginView):
@@ -200,6 +232,7 @@ urlpatterns = (
     [
         path("", lookup, name="lookup"),
         path("summaries/<str:reference>/", staff_summary, name="summary"),
+        path("summaries/<str:reference>/sheet/", staff_sheet, name="sheet"),
         path("login/", StaffLoginView.as_view(), name="login"),
         path(
             "logout/",

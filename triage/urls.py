@@ -2,15 +2,20 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from triage import health, staff, views
+from triage import health, staff, summaries, views
 
 app_patterns = (
     [
         path("", views.start, name="start"),
         path("questions/", views.questionnaire, name="resume"),
         re_path(r"^questions/(?P<step>[a-z0-9_]+)/$", views.questionnaire, name="question"),
-        path("summary/<uuid:pk>/", views.summary, name="summary"),
-        path("summary/<uuid:pk>/delete/", views.delete_summary, name="delete"),
+        path("summary/<uuid:pk>/", summaries.summary, name="summary"),
+        path("summary/<uuid:pk>/sheet/", summaries.sheet, name="sheet"),
+        path("summary/<uuid:pk>/delete/", summaries.delete_summary, name="delete"),
+        # The patient's private link: opens the summary on any device, no cookies needed.
+        path("s/<str:token>/", summaries.link_summary, name="link"),
+        path("s/<str:token>/sheet/", summaries.link_sheet, name="link-sheet"),
+        path("s/<str:token>/delete/", summaries.link_delete, name="link-delete"),
     ],
     "triage",
 )

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Mapping
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
@@ -19,13 +18,12 @@ from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_safe
 from formtools.wizard.forms import ManagementForm
 from formtools.wizard.views import NamedUrlSessionWizardView
 
 from triage.engine import questions
 from triage.forms import FORMS, QuestionForm
-from triage.models import Submission
 from triage.services import submission_create
 
 logger = logging.getLogger(__name__)
@@ -362,79 +360,6 @@ class QuestionnaireWizard(NamedUrlSessionWizardView):
 
 
 questionnaire = QuestionnaireWizard.as_view(url_name="triage:question", done_step_name=CHECK)
-
-
-def _owned(request: HttpRequest, pk) -> bool:
-    return str(pk) in request.session.get(SUBMISSIONS, [])
-
-
-def _own_submission(request: HttpRequest, pk) -> tuple[Submission | None, HttpResponse | None]:
-    """The patient's own summary, or the page that explains why it cannot be shown."""
-    submission = Submission.objects.filter(pk=pk).first()
-    if submission is None or not _owned(request, pk):
-        return None, problem(
-            request,
-            status=404,
-            title="We could not find that summary",
-            message=(
-                "A summary can only be opened in the browser that finished the questionnaire. "
-                "It may also have been deleted."
-            ),
-            link=reverse("triage:start"),
-            link_text="Start the questionnaire",
-        )
-    if submission.is_deleted:
-        return None, problem(
-            request,
-            status=410,
-            title="Your answers have been deleted",
-            message=(
-                f"The summary and your answers have been deleted. The reference code "
-                f"{submission.display_reference} no longer works."
-            ),
-            link=reverse("triage:start"),
-            link_text="Start the questionnaire again",
-        )
-    if submission.is_expired:
-        return None, problem(
-            request,
-            status=410,
-            title="This summary has expired",
-            message="We delete summaries after a set time so that no answers are kept for long.",
-            link=reverse("triage:start"),
-            link_text="Start the questionnaire again",
-        )
-    return submission, None
-
-
-@require_http_methods(["GET"])
-def summary(request: HttpRequest, pk) -> HttpResponse:
-    submission, refused = _own_submission(request, pk)
-    if refused:
-        return refused
-    return render(request, "triage/summary.html", summary_context(submission))
-
-
-@require_http_methods(["GET", "POST"])
-def delete_summary(request: HttpRequest, pk) -> HttpResponse:
-    """Ask once, then delete at once: the code stops working straight away."""
-    submission, refused = _own_submission(request, pk)
-    if refused:
-        return refused
-    if request.method == "POST":
-        submission.erase()
-        return redirect("triage:summary", pk=submission.pk)
-    return render(request, "triage/delete_confirm.html", {"submission": submission})
-
-
-def summary_context(submission: Submission) -> dict:
-    answers: Mapping[str, object] = submission.answers
-    rows = [
-        {"label": q.check_label, "answer": q.answer_text(answers[q.key])}  # type: ignore[arg-type]
-        for q in questions.applicable(answers)
-        if q.key in answers
-    ]
-    return {"submission": submission, "cards": submission.result, "rows": rows}
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

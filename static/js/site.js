@@ -2,6 +2,8 @@
 (function () {
   "use strict";
 
+  document.documentElement.classList.add("js");
+
   // Back keeps what was chosen on this page: submit it with the earlier step as the target.
   document.querySelectorAll("a[data-keep-answer]").forEach(function (link) {
     link.addEventListener("click", function (event) {
@@ -47,5 +49,43 @@
   document.querySelectorAll(".js-print").forEach(function (button) {
     button.hidden = false;
     button.addEventListener("click", function () { window.print(); });
+  });
+
+  // Copy the private link. Without JavaScript the field is read-only text to select and copy.
+  document.querySelectorAll(".js-copy").forEach(function (button) {
+    var field = document.getElementById(button.getAttribute("data-copy"));
+    var status = button.closest(".private-link") && button.closest(".private-link").querySelector("[role=status]");
+    if (!field) return;
+    button.hidden = false;
+    field.addEventListener("focus", function () { field.select(); });
+    button.addEventListener("click", function () {
+      var done = function () { if (status) status.textContent = "Link copied. You can paste it into a note or a message to yourself."; };
+      var fallback = function () {
+        field.focus();
+        field.select();
+        try {
+          if (document.execCommand("copy")) { done(); return; }
+        } catch (e) { /* fall through */ }
+        if (status) status.textContent = "The link is selected: copy it with your device's Copy command.";
+      };
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(field.value).then(done, fallback);
+      } else {
+        fallback();
+      }
+    });
+  });
+
+  // Folded parts open for printing (browsers without ::details-content), then close again.
+  var reopened = [];
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll("details:not([open])").forEach(function (details) {
+      details.open = true;
+      reopened.push(details);
+    });
+  });
+  window.addEventListener("afterprint", function () {
+    reopened.forEach(function (details) { details.open = false; });
+    reopened = [];
   });
 })();

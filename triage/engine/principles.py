@@ -95,7 +95,27 @@ def check(answers: Mapping[str, object], shown: list[Shown]) -> list[tuple[int, 
     for item in shown:
         if not item.reasons() or not all(r.strip() for r in item.reasons()):
             out.append((9, f"{item.slug!r} has no reason"))
+    out.extend(check_named_signs(answers, shown))
     return out
+
+
+def check_named_signs(answers: Mapping[str, object], shown: list[Shown]) -> list[tuple[int, str]]:
+    """Principle 11: the tourism warning names each warning sign the person ticked, in the
+    words declared beside the choice, and nothing they did not tick."""
+    warning = next((s for s in shown if s.slug == TOURISM_WARNING), None)
+    if warning is None:
+        return []
+    question = questions.BY_KEY["offer_features"]
+    ticked = set(answers.get("offer_features") or ())  # type: ignore[arg-type]
+    expected = [c.said for c in question.choices if c.value in questions.RED_FLAGS & ticked]
+    if any(not words.strip() for words in expected) or list(warning.named) != expected:
+        return [(11, f"{TOURISM_WARNING!r} does not name the warning signs that were ticked")]
+    return []
+
+
+def _every_offer_features_answer() -> list[object]:
+    question = questions.BY_KEY["offer_features"]
+    return _options(question)
 
 
 def _tests(ruleset: RuleSet) -> dict[str, list[frozenset[str]]]:
@@ -219,6 +239,7 @@ def verify(ruleset: RuleSet, stop_after: int = 0) -> Report:
     violations: list[Violation] = []
     combinations = classes = 0
     risk_values = questions.BY_KEY["risk_tolerance"].values
+    named_checked: set[object] = set()
     for answers, weight in answer_classes(ruleset):
         combinations += weight
         classes += 1
@@ -241,6 +262,18 @@ def verify(ruleset: RuleSet, stop_after: int = 0) -> Report:
                             answers,
                         )
                     )
+        # Principle 11 over every possible answer to the warning-sign question: the classes
+        # above do not tell single signs apart, and the engine names signs from that answer
+        # alone, so each selection is tried once for each answer that asks the question.
+        offer = answers.get("offer_received")
+        if "offer_features" in answers and offer not in named_checked:
+            named_checked.add(offer)
+            for features in _every_offer_features_answer():
+                alt_answers = {**answers, "offer_features": features}
+                for number, message in check_named_signs(
+                    alt_answers, evaluate(alt_answers, ruleset)
+                ):
+                    violations.append(Violation(number, message, alt_answers))
         if stop_after and len(violations) >= stop_after:
             break
     return Report(combinations=combinations, classes=classes, violations=violations)

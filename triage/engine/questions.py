@@ -17,6 +17,10 @@ class Choice:
     value: str
     label: str
     hint: str = ""
+    # What this choice says happened, in the words a summary uses to tell the person back
+    # ("you were asked to pay up front"); the key points, the tourism warning and the
+    # appointment sheet read it from here.
+    said: str = ""
 
 
 @dataclass(frozen=True)
@@ -95,7 +99,7 @@ QUESTIONS: tuple[Question, ...] = (
         check_label="Condition",
         hint="Choose the one you most want information about.",
         why_we_ask="The evidence for stem-cell treatments is different for each condition.",
-        error="Select the condition you have, or 'Another autoimmune condition'",
+        error="Select the condition you have, or ‘Another autoimmune condition, or I'm not sure’",
         reason="you told us your condition is {answer}",
         choices=(
             Choice("ms_relapsing", "Relapsing multiple sclerosis (MS)"),
@@ -184,7 +188,9 @@ QUESTIONS: tuple[Question, ...] = (
         caption="About risk",
         text="How much risk would you be willing to consider for a chance of long-term benefit?",
         check_label="Risk you would consider",
-        hint="There is no right answer. This only changes which information we show first.",
+        hint="There is no right answer. If you choose ‘Low’ or ‘I'm not sure’, "
+        "your summary adds a section on weighing risks against possible benefits. No answer "
+        "hides information about risks or safety.",
         error="Select how much risk you would consider, or 'I'm not sure'",
         reason="you answered {answer} when we asked how much risk you would consider",
         choices=(
@@ -230,17 +236,35 @@ QUESTIONS: tuple[Question, ...] = (
         exclusive="none_of_these",
         asked_when=AskedWhen("offer_received", frozenset({"yes", "unsure"})),
         choices=(
-            Choice("pay_upfront", "Paying for a treatment that is not proven to work"),
-            Choice("many_conditions", "The same cells said to treat many different diseases"),
-            Choice("travel_abroad", "Travelling to another country for treatment"),
+            Choice(
+                "pay_upfront",
+                "I was asked to pay up front",
+                said="you were asked to pay up front",
+            ),
+            Choice(
+                "many_conditions",
+                "They said the same cells treat many different diseases",
+                said="you were told the same cells treat many different diseases",
+            ),
+            Choice(
+                "travel_abroad",
+                "I would have to travel to another country",
+                said="you would have to travel to another country",
+            ),
             Choice(
                 "no_registration",
-                "No clinical trial registration number or ethics approval",
+                "There was no trial registration number or ethics approval",
+                said="there was no trial registration number or ethics approval",
             ),
-            Choice("testimonials", "Evidence given as patient stories, not published results"),
+            Choice(
+                "testimonials",
+                "The evidence they gave was patient stories, not published results",
+                said="the evidence offered was patient stories",
+            ),
             Choice(
                 "same_day_procedure",
-                "Cells taken out and put back on the same day",
+                "My cells would be taken out and put back on the same day",
+                said="your cells would be taken out and put back on the same day",
             ),
             Choice("none_of_these", "None of these"),
         ),
@@ -289,6 +313,14 @@ def is_refractory(answers: Mapping[str, object]) -> bool:
 def has_red_flag(answers: Mapping[str, object]) -> bool:
     features = answers.get("offer_features") or ()
     return any(v in RED_FLAGS for v in features)  # type: ignore[union-attr]
+
+
+def named_signs(answers: Mapping[str, object]) -> tuple[str, ...]:
+    """The warning signs the person ticked, in the words the summary tells them back,
+    in the order the question lists them."""
+    ticked = set(answers.get("offer_features") or ())  # type: ignore[arg-type]
+    question = BY_KEY["offer_features"]
+    return tuple(c.said for c in question.choices if c.value in RED_FLAGS and c.value in ticked)
 
 
 DERIVED: dict[str, Derived] = {

@@ -160,6 +160,9 @@ class Shown:
     rules: tuple[str, ...]  # keys of the rules that fired; empty for mandatory sections
     matches: tuple[Match, ...]
     mandatory: bool = False
+    # The tourism warning only: the warning signs the person ticked, in their own words
+    # (principle 11), named before the general list.
+    named: tuple[str, ...] = ()
 
     def reasons(self) -> list[str]:
         if self.mandatory:
@@ -201,6 +204,7 @@ def evaluate(answers: Mapping[str, object], ruleset: RuleSet) -> list[Shown]:
             slug=slug,
             rules=tuple(r.key for r, _ in hits),
             matches=tuple(m for _, ms in hits for m in ms),
+            named=questions.named_signs(answers) if slug == TOURISM_WARNING else (),
         )
         rank = 0 if slug == TOURISM_WARNING else 1
         rest.append(((rank, min(r.priority for r, _ in hits), slug), item))

@@ -55,6 +55,29 @@ def markdown_filter(text: str) -> str:
     return mark_safe(render_markdown(text))  # noqa: S308  # nosec B308 B703 (nh3 above)
 
 
+SUBHEADING = re.compile(r"<h3>(.*?)</h3>", re.S)
+
+
+@lru_cache(maxsize=512)
+def render_folded(text: str) -> str:
+    """The section text with each `###` part folded under its heading in a native <details>:
+    the opening paragraphs stay in view, the rest is a tap away, works without JavaScript and
+    opens when printed (site.css). The heading text is nh3's output, already safe."""
+    parts = SUBHEADING.split(render_markdown(text))
+    html = [parts[0]]
+    for title, body in zip(parts[1::2], parts[2::2], strict=True):
+        html.append(
+            f'<details class="fold"><summary class="fold__summary">{title}</summary>'
+            f'<div class="fold__body">{body.strip()}</div></details>\n'
+        )
+    return "".join(html)
+
+
+@register.filter
+def folded_markdown(text: str) -> str:
+    return mark_safe(render_folded(text))  # noqa: S308  # nosec B308 B703 (nh3 above)
+
+
 @register.filter
 def isodate(value: str) -> str:
     """'2026-11-22' as '22 November 2026'."""

@@ -1,0 +1,307 @@
+"""A finished summary, however it is reached: the browser that made it, the patient's private
+link, or clinic staff after a lookup. Also the one-page appointment sheet and the page an
+expired or deleted summary answers with (410, never a 500).
+
+The summary opens with key points (one sentence per shown section, linking to it), then the
+answers, then the sections in full; see shared/design/questionnaire.md, "The summary's shape".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.views.decorators.http import require_http_methods
+
+from triage import private_links, registries
+from triage.engine import questions
+from triage.engine.rules import TOURISM_WARNING
+from triage.engine.safety import NOT_MEDICAL_ADVICE
+from triage.models import Lookup, Submission
+from triage.sheet import key_questions
+from triage.views import SUBMISSIONS, problem
+
+QUESTIONS_TO_ASK = "questions-to-ask"
+
+
+@dataclass(frozen=True)
+class Access:
+    """How this summary was reached, so its links stay on the same road."""
+
+    kind: str  # "session", "link" or "staff"
+    summary_url: str
+    sheet_url: str
+    delete_url: str | None  # None where nobody may delete (staff)
+
+
+def session_access(submission: Submission) -> Access:
+    pk = submission.pk
+    return Access(
+        "session",
+        reverse("triage:summary", kwargs={"pk": pk}),
+        reverse("triage:sheet", kwargs={"pk": pk}),
+        reverse("triage:delete", kwargs={"pk": pk}),
+    )
+
+
+def link_access(submission: Submission) -> Access:
+    token = submission.private_token
+    return Access(
+        "link",
+        reverse("triage:link", kwargs={"token": token}),
+        reverse("triage:link-sheet", kwargs={"token": token}),
+        reverse("triage:link-delete", kwargs={"token": token}),
+    )
+
+
+def staff_access(submission: Submission) -> Access:
+    reference = submission.reference
+    return Access(
+        "staff",
+        reverse("staff:summary", kwargs={"reference": reference}),
+        reverse("staff:sheet", kwargs={"reference": reference}),
+        None,
+    )
+
+
+# --- what the pages show -------------------------------------------------------------------
+
+
+def named_signs(card: Mapping, answers: Mapping[str, object]) -> list[str]:
+    """The warning signs the engine named for the tourism warning (principle 11); summaries
+    stored before the engine named them get the same words from their answers."""
+    if card.get("slug") != TOURISM_WARNING:
+        return []
+    return list(card.get("named") or questions.named_signs(answers))
+
+
+def join_words(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def key_point(card: Mapping, signs: list[str]) -> str:
+    """One plain sentence for a section: its summary, or, for the tourism warning when the
+    person ticked warning signs, those signs in their own words."""
+    if signs:
+        many = "warning signs" if len(signs) > 1 else "a warning sign"
+        return f"The offer you told us about has {many} of an unproven clinic: {join_words(signs)}."
+    return str(card.get("summary", ""))
+
+
+def source_notes(cards: list[dict]) -> list[dict]:
+    """Every web address the summary cites, once, numbered, for the end of the print."""
+    numbers: dict[str, int] = {}
+    for card in cards:
+        for link in [*card.get("registry_links", []), *card.get("sources", [])]:
+            numbers.setdefault(link["url"], len(numbers) + 1)
+    return [{"number": n, "url": url} for url, n in numbers.items()]
+
+
+def summary_context(
+    submission: Submission, *, request: HttpRequest | None = None, access: Access | None = None
+) -> dict:
+    answers: Mapping[str, object] = submission.answers
+    access = access or session_access(submission)
+    notes = source_notes(submission.result)
+    note_number = {n["url"]: n["number"] for n in notes}
+    cards = []
+    for stored in submission.result:
+        card = dict(stored)
+        card["signs"] = named_signs(card, answers)
+        card["key_point"] = key_point(card, card["signs"])
+        card["numbered_sources"] = [
+            {**s, "note": note_number.get(s["url"])} for s in card.get("sources", [])
+        ]
+        card["numbered_registry_links"] = [
+            {**s, "note": note_number.get(s["url"])} for s in card.get("registry_links", [])
+        ]
+        cards.append(card)
+    rows = [
+        {"label": q.check_label, "answer": q.answer_text(answers[q.key])}  # type: ignore[arg-type]
+        for q in questions.applicable(answers)
+        if q.key in answers
+    ]
+    link = reverse("triage:link", kwargs={"token": submission.private_token})
+    return {
+        "submission": submission,
+        "cards": cards,
+        "rows": rows,
+        "signs": [s for c in cards for s in c["signs"]],
+        "notes": notes,
+        "access": access,
+        "staff_view": access.kind == "staff",
+        "private_link": request.build_absolute_uri(link) if request else link,
+        "not_approval": registries.NOT_APPROVAL,
+        "retention_days": settings.SUMMARY_RETENTION_DAYS,
+    }
+
+
+def sheet_context(submission: Submission, *, request: HttpRequest, access: Access) -> dict:
+    context = summary_context(submission, request=request, access=access)
+    cards = context["cards"]
+    by_slug = {c["slug"]: c for c in cards}
+    trials = [c for c in cards if c.get("registry_links")]
+    asking = by_slug.get(QUESTIONS_TO_ASK)
+    notice = by_slug.get(NOT_MEDICAL_ADVICE, {})
+    context.update(
+        {
+            "answers_line": "; ".join(f"{r['label']}: {r['answer']}" for r in context["rows"]),
+            "key_cards": [c for c in cards if c["slug"] != NOT_MEDICAL_ADVICE],
+            "registry_links": trials[0]["registry_links"][:2] if trials else [],
+            "key_questions": key_questions(asking["detail"]) if asking else [],
+            "notice": notice.get("summary", ""),
+        }
+    )
+    return context
+
+
+# --- finding the summary -------------------------------------------------------------------
+
+
+def gone(request: HttpRequest, submission: Submission | None) -> HttpResponse:
+    """410: the summary existed and does not any more. Says which, and what to do next."""
+    if submission is not None and submission.is_deleted:
+        title = "This summary has been deleted"
+        message = (
+            f"The answers and the summary were deleted on "
+            f"{date_format(submission.deleted_at, 'j F Y')}. The private link, the reference code "
+            f"{submission.display_reference} and the appointment sheet no longer work."
+        )
+    else:
+        title = "This summary has expired"
+        message = (
+            f"We delete summaries {settings.SUMMARY_RETENTION_DAYS} days after they are made, "
+            "so that no answers are kept for long. The private link, the reference code and "
+            "the appointment sheet no longer work. You can answer the questions again to get "
+            "a new summary."
+        )
+    return problem(
+        request,
+        status=410,
+        title=title,
+        message=message,
+        link=reverse("triage:start"),
+        link_text="Start the questionnaire again",
+    )
+
+
+def _owned(request: HttpRequest, pk) -> bool:
+    return str(pk) in request.session.get(SUBMISSIONS, [])
+
+
+def _own_submission(request: HttpRequest, pk) -> tuple[Submission | None, HttpResponse | None]:
+    """The patient's own summary (made in this browser), or the page that explains why not."""
+    submission = Submission.objects.filter(pk=pk).first()
+    if submission is None or not _owned(request, pk):
+        return None, problem(
+            request,
+            status=404,
+            title="We could not find that summary",
+            message=(
+                "This address only opens a summary in the browser that finished the "
+                "questionnaire. On another device, use the private link shown with the summary."
+            ),
+            link=reverse("triage:start"),
+            link_text="Start the questionnaire",
+        )
+    if submission.is_deleted or submission.is_expired:
+        return None, gone(request, submission)
+    return submission, None
+
+
+def _linked_submission(
+    request: HttpRequest, token: str
+) -> tuple[Submission | None, HttpResponse | None]:
+    """The summary a private link opens. A link we never issued is a 404 and is counted with
+    the staff lookups, so links cannot be guessed faster than codes."""
+    from triage.staff import address_hash, over_limit, too_many_lookups
+
+    address = address_hash(request)
+    if over_limit(None, address):
+        Lookup.objects.create(
+            username="", code="(private link)", outcome="limited", address_hash=address
+        )
+        return None, too_many_lookups(request, link=reverse("triage:start"))
+    submission = Submission.objects.filter(private_token=token).first()
+    if submission is None and not private_links.was_issued(token):
+        Lookup.objects.create(
+            username="", code="(private link)", outcome="bad_link", address_hash=address
+        )
+        return None, problem(
+            request,
+            status=404,
+            title="We could not find that summary",
+            message=(
+                "Check that the whole private link was copied. It is a long web address that "
+                "ends with a mix of 32 letters, numbers and symbols."
+            ),
+            link=reverse("triage:start"),
+            link_text="Start the questionnaire",
+        )
+    if submission is None or submission.is_deleted or submission.is_expired:
+        return None, gone(request, submission)
+    return submission, None
+
+
+# --- the views -----------------------------------------------------------------------------
+
+
+def _summary_page(request, submission: Submission, access: Access) -> HttpResponse:
+    context = summary_context(submission, request=request, access=access)
+    return render(request, "triage/summary.html", context)
+
+
+def _sheet_page(request, submission: Submission, access: Access) -> HttpResponse:
+    context = sheet_context(submission, request=request, access=access)
+    return render(request, "triage/sheet.html", context)
+
+
+def _delete_page(request, submission: Submission, access: Access) -> HttpResponse:
+    """Ask once, then delete at once: the link, the code and the sheet stop working."""
+    if request.method == "POST":
+        submission.erase()
+        return redirect(access.summary_url)
+    return render(
+        request, "triage/delete_confirm.html", {"submission": submission, "access": access}
+    )
+
+
+@require_http_methods(["GET"])
+def summary(request: HttpRequest, pk) -> HttpResponse:
+    submission, refused = _own_submission(request, pk)
+    return refused or _summary_page(request, submission, session_access(submission))
+
+
+@require_http_methods(["GET"])
+def sheet(request: HttpRequest, pk) -> HttpResponse:
+    submission, refused = _own_submission(request, pk)
+    return refused or _sheet_page(request, submission, session_access(submission))
+
+
+@require_http_methods(["GET", "POST"])
+def delete_summary(request: HttpRequest, pk) -> HttpResponse:
+    submission, refused = _own_submission(request, pk)
+    return refused or _delete_page(request, submission, session_access(submission))
+
+
+@require_http_methods(["GET"])
+def link_summary(request: HttpRequest, token: str) -> HttpResponse:
+    submission, refused = _linked_submission(request, token)
+    return refused or _summary_page(request, submission, link_access(submission))
+
+
+@require_http_methods(["GET"])
+def link_sheet(request: HttpRequest, token: str) -> HttpResponse:
+    submission, refused = _linked_submission(request, token)
+    return refused or _sheet_page(request, submission, link_access(submission))
+
+
+@require_http_methods(["GET", "POST"])
+def link_delete(request: HttpRequest, token: str) -> HttpResponse:
+    submission, refused = _linked_submission(request, token)
+    return refused or _delete_page(request, submission, link_access(submission))
