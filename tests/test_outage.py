@@ -18,7 +18,7 @@ def test_a_database_outage_gets_a_friendly_503(client, error):
     path = page.request["PATH_INFO"]
     browser = Client(raise_request_exception=False)
     browser.cookies = client.cookies
-    with mock.patch("triage.views.Submission.objects.filter", side_effect=error("gone")):
+    with mock.patch("triage.summaries.Submission.objects.filter", side_effect=error("gone")):
         response = browser.get(path)
     assert response.status_code == 503
     assert response["Retry-After"] == "10"

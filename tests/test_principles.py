@@ -113,3 +113,19 @@ def test_rules_that_reference_unknown_things_are_not_shipped(shipped_ruleset):
 
     assert problems(shipped_ruleset) == []
     assert all(isinstance(r, Rule) for r in shipped_ruleset.rules)
+
+
+def test_principle_11_catches_a_tourism_warning_that_does_not_name_the_signs(shipped_ruleset):
+    answers = people.OFFERED_ABROAD
+    shown = evaluate(answers, shipped_ruleset)
+    warning = next(s for s in shown if s.slug == "tourism-warning")
+    assert warning.named == (
+        "you were asked to pay up front",
+        "you would have to travel to another country",
+        "the evidence offered was patient stories",
+    )
+    assert principles.check(answers, shown) == []
+    silent = [dataclasses.replace(s, named=()) if s is warning else s for s in shown]
+    assert [n for n, _ in principles.check(answers, silent)] == [11]
+    wrong = [dataclasses.replace(s, named=warning.named[:1]) if s is warning else s for s in shown]
+    assert [n for n, _ in principles.check(answers, wrong)] == [11]

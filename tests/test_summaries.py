@@ -16,6 +16,7 @@ from tests.journey import finish
 from tests.test_staff import staff_client
 from triage import private_links
 from triage.engine import questions
+from triage.engine.rules import evaluate
 from triage.models import Lookup, Submission
 from triage.services import submission_create
 from triage.sheet import key_questions
@@ -222,3 +223,38 @@ def test_a_stranger_cannot_open_the_sheet_by_its_session_address(client):
     finish(client, people.LUPUS_UNSURE)
     submission = Submission.objects.get()
     assert Client().get(f"/summary/{submission.pk}/sheet/").status_code == 404
+
+
+# --- words that are true ---------------------------------------------------------------------
+
+
+def test_the_risk_hint_says_what_low_and_unsure_really_add(shipped_ruleset):
+    question = questions.BY_KEY["risk_tolerance"]
+    assert "only changes" not in question.hint
+    assert "weighing risks" in question.hint
+    for value in ("low", "unsure"):
+        assert f"\u2018{question.label_for(value)}\u2019" in question.hint
+        answers = {**people.TYPE1_DIABETES, "risk_tolerance": value}
+        assert "weighing-risks" in [s.slug for s in evaluate(answers, shipped_ruleset)]
+    answers = {**people.TYPE1_DIABETES, "risk_tolerance": "moderate"}
+    assert "weighing-risks" not in [s.slug for s in evaluate(answers, shipped_ruleset)]
+
+
+def test_the_condition_error_names_the_real_label():
+    question = questions.BY_KEY["condition"]
+    assert question.label_for("other") in question.error
+
+
+def test_warning_signs_say_what_happened_not_what_a_clinic_would_deny():
+    for choice in questions.BY_KEY["offer_features"].choices:
+        assert "not proven" not in choice.label and "unproven" not in choice.label
+    assert questions.BY_KEY["offer_features"].label_for("pay_upfront") == (
+        "I was asked to pay up front"
+    )
+
+
+def test_the_start_page_says_how_long_answering_and_reading_take(client):
+    page = client.get("/").content.decode()
+    assert "Answering takes about 3 minutes" in page
+    assert "take about 2 minutes to read" in page
+    assert page.index("btn-start") < page.index("The summary covers")

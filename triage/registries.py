@@ -58,10 +58,15 @@ def isrctn(term: str) -> str:
 WHO_ICTRP = "https://trialsearch.who.int/"
 
 
+def plain_terms(condition: str) -> str:
+    """The condition's search words as a person would type them ("CIDP, Myasthenia Gravis")."""
+    return SEARCH_TERMS.get(condition, SEARCH_TERMS["other"]).replace(" OR ", ", ")
+
+
 def links_for(condition: str, region: str) -> list[RegistryLink]:
     """ClinicalTrials.gov always; then the EU, UK or WHO register for the person's region."""
     term = SEARCH_TERMS.get(condition, SEARCH_TERMS["other"])
-    plain = term.replace(" OR ", ", ")
+    plain = plain_terms(condition)
     out = [
         RegistryLink(
             f"Recruiting trials for {plain} on ClinicalTrials.gov", clinicaltrials_gov(term)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -141,6 +142,20 @@ def summary_context(
     }
 
 
+def answers_line(answers: Mapping[str, object], signs: list[str]) -> str:
+    """The answers in a few lines for the sheet; ticked warning signs are counted here
+    because the key points name them."""
+    parts = []
+    for question in questions.applicable(answers):
+        if question.key not in answers:
+            continue
+        answer = question.answer_text(answers[question.key])  # type: ignore[arg-type]
+        if question.multiple and signs:
+            answer = f"{len(signs)} warning sign{'s' if len(signs) > 1 else ''} (named below)"
+        parts.append(f"{question.check_label}: {answer}")
+    return "; ".join(parts)
+
+
 def sheet_context(submission: Submission, *, request: HttpRequest, access: Access) -> dict:
     context = summary_context(submission, request=request, access=access)
     cards = context["cards"]
@@ -150,9 +165,14 @@ def sheet_context(submission: Submission, *, request: HttpRequest, access: Acces
     notice = by_slug.get(NOT_MEDICAL_ADVICE, {})
     context.update(
         {
-            "answers_line": "; ".join(f"{r['label']}: {r['answer']}" for r in context["rows"]),
+            "answers_line": answers_line(submission.answers, context["signs"]),
             "key_cards": [c for c in cards if c["slug"] != NOT_MEDICAL_ADVICE],
-            "registry_links": trials[0]["registry_links"][:2] if trials else [],
+            "registry_links": [
+                {**link, "site": urlsplit(link["url"]).netloc.removeprefix("www.")}
+                for link in (trials[0]["registry_links"][:2] if trials else [])
+            ],
+            "registry_search": registries.plain_terms(str(submission.answers.get("condition")))
+            + " stem cell",
             "key_questions": key_questions(asking["detail"]) if asking else [],
             "notice": notice.get("summary", ""),
         }
