@@ -255,6 +255,6 @@ def test_warning_signs_say_what_happened_not_what_a_clinic_would_deny():
 
 def test_the_start_page_says_how_long_answering_and_reading_take(client):
     page = client.get("/").content.decode()
-    assert "Answering takes about 3 minutes" in page
-    assert "take about 2 minutes to read" in page
+    assert "(about 3 minutes)" in page
+    assert "key points take about 2 minutes to read" in page
     assert page.index("btn-start") < page.index("The summary covers")
