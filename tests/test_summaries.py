@@ -56,7 +56,9 @@ def test_the_tourism_key_point_names_each_ticked_sign_in_the_persons_words(clien
         said = next(c.said for c in questions.BY_KEY["offer_features"].choices if c.value == value)
         assert said.replace("'", "&#x27;") in block, said
     section = page[page.index('<section id="tourism-warning"') :]
-    assert section.index("The warning signs you told us about") < section.index("Warning signs<")
+    assert section.index('<ul class="named-signs">') < section.index("Warning signs<")
+    named = re.search(r'<ul class="named-signs">(.*?)</ul>', section, re.S).group(1)
+    assert len(re.findall("<li>", named)) == len(ALL_SIGNS)
 
 
 def test_no_warning_sign_key_point_without_ticked_signs(client):

@@ -85,12 +85,16 @@ def join_words(words: list[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
+def signs_intro(signs: list[str]) -> str:
+    many = "warning signs" if len(signs) > 1 else "a warning sign"
+    return f"The offer you told us about has {many} of an unproven clinic"
+
+
 def key_point(card: Mapping, signs: list[str]) -> str:
     """One plain sentence for a section: its summary, or, for the tourism warning when the
     person ticked warning signs, those signs in their own words."""
     if signs:
-        many = "warning signs" if len(signs) > 1 else "a warning sign"
-        return f"The offer you told us about has {many} of an unproven clinic: {join_words(signs)}."
+        return f"{signs_intro(signs)}: {join_words(signs)}."
     return str(card.get("summary", ""))
 
 
@@ -115,6 +119,7 @@ def summary_context(
         card = dict(stored)
         card["signs"] = named_signs(card, answers)
         card["key_point"] = key_point(card, card["signs"])
+        card["signs_intro"] = signs_intro(card["signs"]) if card["signs"] else ""
         card["numbered_sources"] = [
             {**s, "note": note_number.get(s["url"])} for s in card.get("sources", [])
         ]
