@@ -138,8 +138,10 @@ def test_the_summary_is_saved_and_opened_by_its_own_url(client):
     submission = Submission.objects.get()
     assert response["Location"] == f"/summary/{submission.id}/"
     assert client.get(response["Location"]).status_code == 200
-    # The answers are gone from the session once saved: the wizard starts afresh.
-    assert client.get(url("activity")).status_code == 400
+    # The answers are gone from the session once saved: a question page leads to the summary.
+    page = client.get(url("activity")).content.decode()
+    assert "You have finished the questionnaire" in page
+    assert f'href="/summary/{submission.id}/"' in page
 
 
 def test_another_browser_cannot_open_the_summary(client):
