@@ -69,14 +69,12 @@ class QuestionnaireWizard(CheckAnswersMixin, NamedUrlSessionWizardView):
 
     def refuse(self, refusal: Refusal, step: str = CHECK) -> HttpResponse:
         """The catalogue page for `refusal`, linking to the way on."""
-        missing = journey.first_missing(self.answers()) or CHECK
-        link = {
-            Refusal.OUT_OF_ORDER: self.step_url(missing),
-            Refusal.INCOMPLETE: self.step_url(missing),
-            Refusal.INACTIVE: self.step_url(CHECK),
-            Refusal.NOT_EARLIER: self.step_url(step),
-            Refusal.FINISHED: self.summary_url,
-        }.get(refusal)
+        if refusal in (Refusal.OUT_OF_ORDER, Refusal.INCOMPLETE):
+            link = self.step_url(journey.first_missing(self.answers()) or CHECK)
+        elif refusal in (Refusal.INACTIVE, Refusal.NOT_EARLIER):
+            link = self.step_url(step)  # check answers, or the question Back was pressed on
+        else:  # the summary, or the catalogue's own link (the start page)
+            link = self.summary_url if refusal is Refusal.FINISHED else None
         return show(self.request, refusal.value, link=link)
 
     def refusal(self, step: str) -> Refusal | None:
