@@ -53,7 +53,7 @@ PAGES: dict[str, Page] = {
         _("You have finished the questionnaire"),
         _(
             "Your answers were saved and your summary is ready. To answer the questions "
-            "differently, choose “Start again” at the end of your summary."
+            "differently, you can start again from your summary."
         ),
         _("Go to your summary"),
     ),
