@@ -25,7 +25,7 @@ from triage import summaries
 from triage.engine import codes
 from triage.middleware import client_ip
 from triage.models import Lookup, Submission
-from triage.views import problem
+from triage.pages import show
 
 STAFF_GROUP = "Clinic staff"
 WINDOW = timedelta(minutes=10)
@@ -46,15 +46,7 @@ def staff_only(view):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path(), reverse("staff:login"))
         if not is_clinic_staff(request.user):
-            return problem(
-                request,
-                status=403,
-                title="This page is for clinic staff",
-                message=(
-                    "Your account is not in the clinic staff group. Ask your administrator "
-                    "if you need to look up patients' summaries."
-                ),
-            )
+            return show(request, "not_clinic_staff")
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -76,21 +68,6 @@ def over_limit(user, address: str) -> bool:
     if user is not None and counted.filter(user=user).count() >= LIMIT_PER_USER:
         return True
     return counted.filter(address_hash=address).count() >= LIMIT_PER_ADDRESS
-
-
-def too_many_lookups(request, *, link: str):
-    return problem(
-        request,
-        status=429,
-        title="Too many lookups",
-        message=(
-            "There have been a lot of lookups from here in a short time, so they are paused "
-            f"for up to {int(WINDOW.total_seconds() // 60)} minutes. This protects patients' "
-            "summaries from being guessed."
-        ),
-        link=link,
-        link_text="Try again later",
-    )
 
 
 class LookupForm(forms.Form):
@@ -134,7 +111,7 @@ def lookup(request):
         if over_limit(request.user, address):
             record.outcome = "limited"
             record.save()
-            return too_many_lookups(request, link=reverse("staff:lookup"))
+            return show(request, "too_many_lookups", minutes=int(WINDOW.total_seconds() // 60))
         submission = Submission.objects.filter(reference=code).first()
         if not codes.is_valid(code):
             record.outcome = "mistyped"
@@ -161,8 +138,8 @@ def lookup(request):
     )
 
 
-def _looked_up(request, reference: str):
-    """The summary this user looked up in the last few hours, or None."""
+def _looked_up(request, reference: str) -> Submission | None:
+    """The summary this user looked up in the last few hours, while it can still be shown."""
     submission = Submission.objects.filter(reference=reference).first()
     looked_up = Lookup.objects.filter(
         user=request.user,
@@ -175,27 +152,15 @@ def _looked_up(request, reference: str):
     return submission
 
 
-def _look_up_first(request):
-    return problem(
-        request,
-        status=404,
-        title="Look the code up first",
-        message="Type the patient's reference code to open their summary.",
-        link=reverse("staff:lookup"),
-        link_text="Look up a code",
-    )
-
-
 @require_http_methods(["GET"])
 @staff_only
 def staff_summary(request, reference: str):
     """The summary exactly as it was built; only after this user looked the code up."""
     submission = _looked_up(request, reference)
     if submission is None:
-        return _look_up_first(request)
-    context = summaries.summary_context(
-        submission, request=request, access=summaries.staff_access(submission)
-    )
+        return show(request, "look_up_first")
+    access = summaries.staff_access(submission)
+    context = summaries.summary_context(submission, request=request, access=access)
     return render(request, "triage/summary.html", context)
 
 
@@ -205,10 +170,9 @@ def staff_sheet(request, reference: str):
     """The one-page appointment sheet: what staff print by default."""
     submission = _looked_up(request, reference)
     if submission is None:
-        return _look_up_first(request)
-    context = summaries.sheet_context(
-        submission, request=request, access=summaries.staff_access(submission)
-    )
+        return show(request, "look_up_first")
+    access = summaries.staff_access(submission)
+    context = summaries.sheet_context(submission, request=request, access=access)
     return render(request, "triage/sheet.html", context)
 
 

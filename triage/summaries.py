@@ -20,12 +20,13 @@ from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods
 
 from triage import private_links, registries
+from triage.confirm import SUBMISSIONS
 from triage.engine import questions
 from triage.engine.rules import TOURISM_WARNING
 from triage.engine.safety import NOT_MEDICAL_ADVICE
 from triage.models import Lookup, Submission
+from triage.pages import show
 from triage.sheet import key_questions
-from triage.views import SUBMISSIONS, problem
 
 QUESTIONS_TO_ASK = "questions-to-ask"
 
@@ -191,28 +192,13 @@ def sheet_context(submission: Submission, *, request: HttpRequest, access: Acces
 def gone(request: HttpRequest, submission: Submission | None) -> HttpResponse:
     """410: the summary existed and does not any more. Says which, and what to do next."""
     if submission is not None and submission.is_deleted:
-        title = "This summary has been deleted"
-        message = (
-            f"The answers and the summary were deleted on "
-            f"{date_format(submission.deleted_at, 'j F Y')}. The private link, the reference code "
-            f"{submission.display_reference} and the appointment sheet no longer work."
+        return show(
+            request,
+            "summary_deleted",
+            date=date_format(submission.deleted_at, "j F Y"),
+            code=submission.display_reference,
         )
-    else:
-        title = "This summary has expired"
-        message = (
-            f"We delete summaries {settings.SUMMARY_RETENTION_DAYS} days after they are made, "
-            "so that no answers are kept for long. The private link, the reference code and "
-            "the appointment sheet no longer work. You can answer the questions again to get "
-            "a new summary."
-        )
-    return problem(
-        request,
-        status=410,
-        title=title,
-        message=message,
-        link=reverse("triage:start"),
-        link_text="Start the questionnaire again",
-    )
+    return show(request, "summary_expired", days=settings.SUMMARY_RETENTION_DAYS)
 
 
 def _owned(request: HttpRequest, pk) -> bool:
@@ -223,17 +209,7 @@ def _own_submission(request: HttpRequest, pk) -> tuple[Submission | None, HttpRe
     """The patient's own summary (made in this browser), or the page that explains why not."""
     submission = Submission.objects.filter(pk=pk).first()
     if submission is None or not _owned(request, pk):
-        return None, problem(
-            request,
-            status=404,
-            title="We could not find that summary",
-            message=(
-                "This address only opens a summary in the browser that finished the "
-                "questionnaire. On another device, use the private link shown with the summary."
-            ),
-            link=reverse("triage:start"),
-            link_text="Start the questionnaire",
-        )
+        return None, show(request, "summary_not_found")
     if submission.is_deleted or submission.is_expired:
         return None, gone(request, submission)
     return submission, None
@@ -244,30 +220,20 @@ def _linked_submission(
 ) -> tuple[Submission | None, HttpResponse | None]:
     """The summary a private link opens. A link we never issued is a 404 and is counted with
     the staff lookups, so links cannot be guessed faster than codes."""
-    from triage.staff import address_hash, over_limit, too_many_lookups
+    from triage.staff import WINDOW, address_hash, over_limit
 
     address = address_hash(request)
     if over_limit(None, address):
         Lookup.objects.create(
             username="", code="(private link)", outcome="limited", address_hash=address
         )
-        return None, too_many_lookups(request, link=reverse("triage:start"))
+        return None, show(request, "too_many_links", minutes=int(WINDOW.total_seconds() // 60))
     submission = Submission.objects.filter(private_token=token).first()
     if submission is None and not private_links.was_issued(token):
         Lookup.objects.create(
             username="", code="(private link)", outcome="bad_link", address_hash=address
         )
-        return None, problem(
-            request,
-            status=404,
-            title="We could not find that summary",
-            message=(
-                "Check that the whole private link was copied. It is a long web address that "
-                "ends with a mix of 32 letters, numbers and symbols."
-            ),
-            link=reverse("triage:start"),
-            link_text="Start the questionnaire",
-        )
+        return None, show(request, "link_not_found")
     if submission is None or submission.is_deleted or submission.is_expired:
         return None, gone(request, submission)
     return submission, None

@@ -81,7 +81,7 @@ def test_the_longest_summary_prints_cleanly(new_context, paper):
     for title in titles:
         assert flat(title) in text, title
     # Sources are numbered in each section; each address is printed once, at the end.
-    assert "Web addresses" in flat(pages[-1]) and "https://" in flat(pages[-1])
+    assert text.rindex("Web addresses") > text.rindex("Sources") and "https://" in flat(pages[-1])
     for absent in ("Delete my answers", "Print or save", "Skip to main content"):
         assert absent not in text
     # No section heading left alone at the foot of a page.
