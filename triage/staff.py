@@ -152,28 +152,26 @@ def _looked_up(request, reference: str) -> Submission | None:
     return submission
 
 
+def _staff_page(request, reference: str, build, template: str):
+    submission = _looked_up(request, reference)
+    if submission is None:
+        return show(request, "look_up_first")
+    context = build(submission, request=request, access=summaries.road("staff", submission))
+    return render(request, template, context)
+
+
 @require_http_methods(["GET"])
 @staff_only
 def staff_summary(request, reference: str):
     """The summary exactly as it was built; only after this user looked the code up."""
-    submission = _looked_up(request, reference)
-    if submission is None:
-        return show(request, "look_up_first")
-    access = summaries.staff_access(submission)
-    context = summaries.summary_context(submission, request=request, access=access)
-    return render(request, "triage/summary.html", context)
+    return _staff_page(request, reference, summaries.summary_context, "triage/summary.html")
 
 
 @require_http_methods(["GET"])
 @staff_only
 def staff_sheet(request, reference: str):
     """The one-page appointment sheet: what staff print by default."""
-    submission = _looked_up(request, reference)
-    if submission is None:
-        return show(request, "look_up_first")
-    access = summaries.staff_access(submission)
-    context = summaries.sheet_context(submission, request=request, access=access)
-    return render(request, "triage/sheet.html", context)
+    return _staff_page(request, reference, summaries.sheet_context, "triage/sheet.html")
 
 
 class StaffLoginView(auth_views.LoginView):

@@ -41,34 +41,23 @@ class Access:
     delete_url: str | None  # None where nobody may delete (staff)
 
 
-def session_access(submission: Submission) -> Access:
-    pk = submission.pk
-    return Access(
-        "session",
-        reverse("triage:summary", kwargs={"pk": pk}),
-        reverse("triage:sheet", kwargs={"pk": pk}),
-        reverse("triage:delete", kwargs={"pk": pk}),
+# Each road's URL names (summary, sheet, delete) and the key its URLs take.
+ROADS = {
+    "session": (("triage:summary", "triage:sheet", "triage:delete"), "pk"),
+    "link": (("triage:link", "triage:link-sheet", "triage:link-delete"), "token"),
+    "staff": (("staff:summary", "staff:sheet", None), "reference"),
+}
+KEYS = {"pk": "pk", "token": "private_token", "reference": "reference"}
+
+
+def road(kind: str, submission: Submission) -> Access:
+    """The addresses a summary reached this way links to."""
+    names, key = ROADS[kind]
+    value = getattr(submission, KEYS[key])
+    summary_url, sheet_url, delete_url = (
+        reverse(name, kwargs={key: value}) if name else None for name in names
     )
-
-
-def link_access(submission: Submission) -> Access:
-    token = submission.private_token
-    return Access(
-        "link",
-        reverse("triage:link", kwargs={"token": token}),
-        reverse("triage:link-sheet", kwargs={"token": token}),
-        reverse("triage:link-delete", kwargs={"token": token}),
-    )
-
-
-def staff_access(submission: Submission) -> Access:
-    reference = submission.reference
-    return Access(
-        "staff",
-        reverse("staff:summary", kwargs={"reference": reference}),
-        reverse("staff:sheet", kwargs={"reference": reference}),
-        None,
-    )
+    return Access(kind, summary_url, sheet_url, delete_url)
 
 
 # --- what the pages show -------------------------------------------------------------------
@@ -112,7 +101,7 @@ def summary_context(
     submission: Submission, *, request: HttpRequest | None = None, access: Access | None = None
 ) -> dict:
     answers: Mapping[str, object] = submission.answers
-    access = access or session_access(submission)
+    access = access or road("session", submission)
     notes = source_notes(submission.result)
     note_number = {n["url"]: n["number"] for n in notes}
     cards = []
@@ -265,34 +254,34 @@ def _delete_page(request, submission: Submission, access: Access) -> HttpRespons
 @require_http_methods(["GET"])
 def summary(request: HttpRequest, pk) -> HttpResponse:
     submission, refused = _own_submission(request, pk)
-    return refused or _summary_page(request, submission, session_access(submission))
+    return refused or _summary_page(request, submission, road("session", submission))
 
 
 @require_http_methods(["GET"])
 def sheet(request: HttpRequest, pk) -> HttpResponse:
     submission, refused = _own_submission(request, pk)
-    return refused or _sheet_page(request, submission, session_access(submission))
+    return refused or _sheet_page(request, submission, road("session", submission))
 
 
 @require_http_methods(["GET", "POST"])
 def delete_summary(request: HttpRequest, pk) -> HttpResponse:
     submission, refused = _own_submission(request, pk)
-    return refused or _delete_page(request, submission, session_access(submission))
+    return refused or _delete_page(request, submission, road("session", submission))
 
 
 @require_http_methods(["GET"])
 def link_summary(request: HttpRequest, token: str) -> HttpResponse:
     submission, refused = _linked_submission(request, token)
-    return refused or _summary_page(request, submission, link_access(submission))
+    return refused or _summary_page(request, submission, road("link", submission))
 
 
 @require_http_methods(["GET"])
 def link_sheet(request: HttpRequest, token: str) -> HttpResponse:
     submission, refused = _linked_submission(request, token)
-    return refused or _sheet_page(request, submission, link_access(submission))
+    return refused or _sheet_page(request, submission, road("link", submission))
 
 
 @require_http_methods(["GET", "POST"])
 def link_delete(request: HttpRequest, token: str) -> HttpResponse:
     submission, refused = _linked_submission(request, token)
-    return refused or _delete_page(request, submission, link_access(submission))
+    return refused or _delete_page(request, submission, road("link", submission))
