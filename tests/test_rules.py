@@ -122,8 +122,8 @@ def test_reasons_are_built_from_the_answers_that_matched():
     assert reasons == [
         "you told us your condition is \u201cLupus (systemic lupus erythematosus, SLE)\u201d",
         "you answered \u201cLow\u201d when we asked how much risk you would consider",
-        "you told us the offer included \u201cPaying for a treatment that is not proven to work\u201d"
-        " and \u201cTravelling to another country for treatment\u201d",
+        "you told us the offer included \u201cI was asked to pay up front\u201d"
+        " and \u201cI would have to travel to another country\u201d",
     ]
     assert evaluate({}, ruleset(Rule("x", "a")))[2].reasons() == [
         "it applies to everyone, whatever their answers"
