@@ -117,3 +117,21 @@ def env_database(name: str, sqlite_path: Path) -> dict:
     if not config.get("NAME"):
         raise ImproperlyConfigured(f"{name} must name a database, e.g. postgres://user@host/triage")
     return config
+
+
+def settings_or_exit() -> None:
+    """Read the settings now and, if the environment is wrong, stop with one line naming the
+    variable and exit status 1, without a traceback (manage.py and gunicorn.conf.py call it
+    before anything else, so an operator sees the mistake, not Python's internals)."""
+    import sys
+
+    from django.conf import settings
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "triage.settings")
+    try:
+        settings.INSTALLED_APPS  # noqa: B018  # importing the settings reads the environment
+    except ImproperlyConfigured as exc:
+        message = " ".join(str(exc).split())
+        sys.stderr.write(f"Configuration error: {message}\n")
+        sys.stderr.flush()
+        raise SystemExit(1) from None
