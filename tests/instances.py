@@ -55,10 +55,10 @@ def create_database(admin_url: str, name: str) -> None:
         conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def manage(env: Mapping[str, str], *args: str, stdin: str | None = None) -> None:
+def manage(env: Mapping[str, str], *args: str, stdin: str | None = None, root: Path = ROOT) -> None:
     subprocess.run(
         [str(BIN / "python"), "manage.py", *args],
-        cwd=ROOT,
+        cwd=root,
         env=dict(env),
         input=stdin,
         text=True,
@@ -74,21 +74,25 @@ user.groups.add(Group.objects.get(name="Content editors"))
 """
 
 
-def prepare(env: Mapping[str, str], *, collectstatic: bool) -> None:
+def prepare(env: Mapping[str, str], *, collectstatic: bool, root: Path = ROOT) -> None:
     """Migrate, load the shipped rules, add a content editor (and collect static files)."""
-    manage(env, "migrate", "-v0")
-    manage(env, "load_rules", "-v0")
-    manage(env, "shell", stdin=CREATE_EDITOR.format(name=EDITOR[0], password=EDITOR[1]))
+    manage(env, "migrate", "-v0", root=root)
+    manage(env, "load_rules", "-v0", root=root)
+    editor = CREATE_EDITOR.format(name=EDITOR[0], password=EDITOR[1])
+    manage(env, "shell", stdin=editor, root=root)
     if collectstatic:
-        manage(env, "collectstatic", "--noinput", "-v0")
+        manage(env, "collectstatic", "--noinput", "-v0", root=root)
 
 
-def start_gunicorn(env: Mapping[str, str], port: int, workers: int) -> subprocess.Popen:
+def start_gunicorn(
+    env: Mapping[str, str], port: int, workers: int, root: Path = ROOT
+) -> subprocess.Popen:
+    config = ["-c", "gunicorn.conf.py"] if (root / "gunicorn.conf.py").exists() else []
     return subprocess.Popen(
         [
             str(BIN / "gunicorn"),
-            "-c",
-            "gunicorn.conf.py",
+            *config,
+            "triage.wsgi:application",
             "--bind",
             f"{HOST}:{port}",
             "--workers",
@@ -96,7 +100,7 @@ def start_gunicorn(env: Mapping[str, str], port: int, workers: int) -> subproces
             "--log-level",
             "warning",
         ],
-        cwd=ROOT,
+        cwd=root,
         env=dict(env),
     )
 
