@@ -111,7 +111,10 @@ def env_database(name: str, sqlite_path: Path) -> dict:
             f"{name} must be a postgres:// or sqlite:// URL, not one starting {scheme + ':'!r}"
         )
     try:
-        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        # No health check (a SELECT 1 before each request's first query): a connection that
+        # fails is marked and closed by Django at the end of that request (one friendly 503),
+        # and the next request connects afresh, so the round trip is not paid on every request.
+        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=False)
     except ValueError:
         raise ImproperlyConfigured(f"{name} is not a valid database URL") from None
     if not config.get("NAME"):
