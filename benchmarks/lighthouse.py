@@ -85,7 +85,12 @@ def lighthouse(url: str, cookie: str, out: Path) -> dict:
     ]
     if headers:
         command.append(f"--extra-headers={headers}")
-    subprocess.run(command, check=True, env={**os.environ, "CHROME_PATH": CHROMIUM})
+    env = {**os.environ, "CHROME_PATH": CHROMIUM}
+    for attempt in range(3):  # on a busy machine Lighthouse now and then loses the trace
+        if subprocess.run(command, env=env, check=False).returncode == 0:
+            break
+        if attempt == 2:
+            raise RuntimeError(f"Lighthouse failed three times on {url}")
     report = json.loads(out.read_text())
     audits = report["audits"]
     items = audits["network-requests"]["details"]["items"]
@@ -115,8 +120,12 @@ def screenshots(port: int, found: dict[str, tuple[str, str]], folder: Path) -> N
                     context.set_extra_http_headers({"Cookie": cookie})
                 page = context.new_page()
                 page.goto(f"http://{instances.HOST}:{port}{path}")
+                # The reference code and version differ on every run: masked, so two runs of
+                # the same code give the same bytes and a changed pixel shows a real change.
                 page.screenshot(
-                    path=folder / f"{name.replace(' ', '-')}-{width}.png", full_page=True
+                    path=folder / f"{name.replace(' ', '-')}-{width}.png",
+                    full_page=True,
+                    mask=[page.locator(".summary-meta, .reference-box")],
                 )
                 context.close()
         browser.close()
@@ -128,9 +137,12 @@ def main() -> None:
     )
     parser.add_argument("--port", type=int, default=8766)
     parser.add_argument("--database", default="triage_lighthouse", help="dropped and created")
-    parser.add_argument("--runs", type=int, default=3, help="per page; the median is shown")
+    parser.add_argument(
+        "--runs", type=int, default=3, help="per page, the median shown (0: screenshots only)"
+    )
     parser.add_argument("--screenshots", type=Path, help="folder for PNGs at 375 and 1280 px")
     parser.add_argument("--root", type=Path, default=ROOT, help="checkout the server runs")
+    parser.add_argument("--pages", nargs="*", help="only these (start, question, ...)")
     args = parser.parse_args()
     install()
     root = args.root.resolve()
@@ -149,11 +161,15 @@ def main() -> None:
         )
         with tempfile.TemporaryDirectory() as tmp:
             for name, (path, cookie) in found.items():
+                if args.pages and name.split()[0] not in args.pages:
+                    continue
+                if args.runs < 1:
+                    continue
                 runs = [
                     lighthouse(
                         f"http://{instances.HOST}:{args.port}{path}", cookie, Path(tmp) / "r.json"
                     )
-                    for _ in range(max(1, args.runs))
+                    for _ in range(args.runs)
                 ]
                 lcp = statistics.median_low([r["lcp"] for r in runs])
                 r = next(r for r in runs if r["lcp"] == lcp)

@@ -74,46 +74,43 @@ def _split_top(text: str, separator: str) -> list[str]:
     return parts
 
 
+def _unquoted(css: str, start: int):
+    """(index, character) from `start` on, skipping quoted strings."""
+    quote = ""
+    for i in range(start, len(css)):
+        ch = css[i]
+        if quote:
+            if ch == quote:
+                quote = ""
+        elif ch in "\"'":
+            quote = ch
+        else:
+            yield i, ch
+
+
+def _block_end(css: str, start: int) -> int:
+    """The index of the "}" that closes the "{" at `start`."""
+    depth = 0
+    for i, ch in _unquoted(css, start):
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        if depth == 0:
+            return i
+    return len(css)
+
+
 def _blocks(css: str) -> list[tuple[str, str]]:
-    """Top-level (prelude, body) pairs; a statement without a block has body None-like ""."""
+    """Top-level (prelude, body) pairs; a statement without a block (@charset) has body ";"."""
     out, i, n = [], 0, len(css)
     while i < n:
-        if css[i].isspace():
-            i += 1
-            continue
-        j, quote = i, ""
-        while j < n:
-            ch = css[j]
-            if quote:
-                if ch == quote:
-                    quote = ""
-            elif ch in "\"'":
-                quote = ch
-            elif ch in "{;":
-                break
-            j += 1
+        j = next((k for k, ch in _unquoted(css, i) if ch in "{;"), n)
         if j >= n:
             break
         prelude = css[i:j].strip()
-        if css[j] == ";":  # @charset, @import
+        if css[j] == ";":
             out.append((prelude, ";"))
             i = j + 1
             continue
-        depth, k, quote = 0, j, ""
-        while k < n:
-            ch = css[k]
-            if quote:
-                if ch == quote:
-                    quote = ""
-            elif ch in "\"'":
-                quote = ch
-            elif ch == "{":
-                depth += 1
-            elif ch == "}":
-                depth -= 1
-                if depth == 0:
-                    break
-            k += 1
+        k = _block_end(css, j)
         out.append((prelude, css[j + 1 : k]))
         i = k + 1
     return out
