@@ -11,9 +11,10 @@ starts --instances gunicorn instances on ports --port, --port+1, ... Each patien
 to the instances in turn, as behind a round-robin load balancer, so consecutive requests of one
 patient land on different instances. A thread asks /healthz throughout, as the framework's
 floor under the same load. With --edit, an editor signs in to the admin of the first instance
-and, half-way through, saves a change to a section through the admin's own form; every summary
+and, a third of the way through, saves a change to a section through the admin's own form; every summary
 built by a request that started after the save returned must carry the new ruleset version
-(read from the database after the run). At the end every completed journey's summary is
+(read from the database after the run); the run goes on for a third of --seconds after the
+save returned. At the end every completed journey's summary is
 opened again with that patient's cookies.
 
 --root runs the servers from another checkout (e.g. the code before a change), with this
@@ -61,11 +62,11 @@ class Stats:
             self.per_port[port] = self.per_port.get(port, 0) + 1
 
 
-def run_patient(stats: Stats, stop: float, seed: int, ports: list[int]) -> None:
+def run_patient(stats: Stats, stop: list[float], seed: int, ports: list[int]) -> None:
     rng = random.Random(seed)
     client = instances.Client(ports, record=stats.record)
     client.turn = seed  # patients start on different instances
-    while time.perf_counter() < stop:
+    while time.perf_counter() < stop[0]:
         try:
             answers = principles.random_answers(rng)
             client.cookies.clear()
@@ -87,9 +88,9 @@ def run_patient(stats: Stats, stop: float, seed: int, ports: list[int]) -> None:
             time.sleep(0.2)
 
 
-def run_health(stats: Stats, stop: float, ports: list[int]) -> None:
+def run_health(stats: Stats, stop: list[float], ports: list[int]) -> None:
     client = instances.Client(ports, record=stats.record)
-    while time.perf_counter() < stop:
+    while time.perf_counter() < stop[0]:
         try:
             client.request("GET", "/healthz", "healthz")
         except ConnectionError as exc:
@@ -175,7 +176,7 @@ def main() -> None:
             editor = instances.Client(ports[:1])
             instances.sign_in(editor, ports[0])
         stats = Stats()
-        stop = time.perf_counter() + args.seconds
+        stop = [time.perf_counter() + args.seconds]  # a list: --edit may extend the run
         threads = [
             threading.Thread(target=run_patient, args=(stats, stop, i, ports))
             for i in range(args.patients)
@@ -196,11 +197,15 @@ def main() -> None:
             )
             print(f"PostgreSQL restarted after {before} journeys")
         if editor is not None:
-            time.sleep(args.seconds / 2)
+            time.sleep(args.seconds / 3)
+            stop[0] = float("inf")  # patients keep coming until the save has returned
             began = time.perf_counter()
             title = f"Registered clinical trials (edited at {time.strftime('%H:%M:%S')})"
             instances.change_section(editor, ports[0], EDITED_SECTION, title=title)
             save = (began, time.perf_counter())
+            # The admin checks every principle before saving, which can take long on a busy
+            # machine: keep the patients going for a third of the run after the save returned.
+            stop[0] = max(started + args.seconds, save[1] + args.seconds / 3)
         for t in threads:
             t.join()
         elapsed = time.perf_counter() - started
