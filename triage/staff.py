@@ -24,9 +24,9 @@ from django.views.decorators.http import require_http_methods
 from triage.engine import codes
 from triage.middleware import client_ip
 from triage.models import Lookup, Submission
+from triage.roles import CLINIC_STAFF as STAFF_GROUP
 from triage.views import problem, summary_context
 
-STAFF_GROUP = "Clinic staff"
 WINDOW = timedelta(minutes=10)
 LIMIT_PER_USER = 30
 LIMIT_PER_ADDRESS = 60
