@@ -78,7 +78,7 @@ def load_files(paths: Iterable[Path]) -> rules.RuleSet:
     return ruleset_from_objects(objects)
 
 
-# --- writing: one builder per kind of row --------------------------------------------------
+# --- writing: one walk, two sources ---------------------------------------------------------
 
 
 def ordered_values(question: str, values: Iterable[str]) -> list[str]:
@@ -88,44 +88,43 @@ def ordered_values(question: str, values: Iterable[str]) -> list[str]:
     return [v for v in declared if v in values] + sorted(values - set(declared))
 
 
-def section_row(slug, title, summary, body, indicator, last_reviewed, next_review, active):
+def section_rows(
+    section: rules.Section, *, active: bool = True, positions: Iterable[int] | None = None
+) -> list[dict]:
+    """A section row, in the shipped fixtures' key order, then a row per source (numbered from
+    1 unless the stored `positions` are given)."""
+    s = section
     fields = {
-        "slug": slug,
-        "title": title,
-        "summary": summary,
-        "body": body,
-        "indicator": indicator,
-        "last_reviewed": last_reviewed,
-        "next_review": next_review,
+        "slug": s.slug,
+        "title": s.title,
+        "summary": s.summary,
+        "body": s.body,
+        "indicator": s.indicator,
+        "last_reviewed": s.last_reviewed,
+        "next_review": s.next_review,
         "active": active,
     }
-    return {"model": "triage.section", "fields": fields}
+    rows = [{"model": "triage.section", "fields": fields}]
+    numbers = positions if positions is not None else range(1, len(s.sources) + 1)
+    for position, source in zip(numbers, s.sources, strict=True):
+        fields = {"section": [s.slug], "position": position, "label": source.label}
+        fields["url"] = source.url
+        rows.append({"model": "triage.source", "fields": fields})
+    return rows
 
 
-def source_row(section: str, position: int, label: str, url: str) -> dict:
-    fields = {"section": [section], "position": position, "label": label, "url": url}
-    return {"model": "triage.source", "fields": fields}
-
-
-def rule_row(key: str, section: str, priority: int, active: bool, description=None) -> dict:
-    fields = {"key": key, "section": [section]}
+def rule_rows(rule: rules.Rule, *, description: str | None = None) -> list[dict]:
+    """A rule row (with its description when there is one to keep), then its conditions."""
+    fields: dict[str, object] = {"key": rule.key, "section": [rule.section]}
     if description is not None:
         fields["description"] = description
-    fields.update(priority=priority, active=active)
-    return {"model": "triage.rule", "fields": fields}
-
-
-def condition_row(rule: str, question: str, operator: str, values) -> dict:
-    fields = {
-        "rule": [rule],
-        "question": question,
-        "operator": operator,
-        "values": ordered_values(question, values),
-    }
-    return {"model": "triage.condition", "fields": fields}
-
-
-# --- writing: the two sources ---------------------------------------------------------------
+    fields.update(priority=rule.priority, active=rule.active)
+    rows = [{"model": "triage.rule", "fields": fields}]
+    for c in sorted(rule.conditions, key=lambda c: c.question):
+        fields = {"rule": [rule.key], "question": c.question, "operator": c.operator}
+        fields["values"] = ordered_values(c.question, c.values)
+        rows.append({"model": "triage.condition", "fields": fields})
+    return rows
 
 
 def ruleset_objects(ruleset: rules.RuleSet) -> list[dict]:
@@ -133,29 +132,9 @@ def ruleset_objects(ruleset: rules.RuleSet) -> list[dict]:
     ``ruleset_from_objects`` gives the same version back."""
     rows: list[dict] = []
     for slug in sorted(ruleset.sections):
-        s = ruleset.sections[slug]
-        rows.append(
-            section_row(
-                s.slug,
-                s.title,
-                s.summary,
-                s.body,
-                s.indicator,
-                s.last_reviewed,
-                s.next_review,
-                True,
-            )
-        )
-        rows.extend(
-            source_row(slug, position, source.label, source.url)
-            for position, source in enumerate(s.sources, start=1)
-        )
+        rows.extend(section_rows(ruleset.sections[slug]))
     for rule in sorted(ruleset.rules, key=lambda r: r.key):
-        rows.append(rule_row(rule.key, rule.section, rule.priority, rule.active))
-        rows.extend(
-            condition_row(rule.key, c.question, c.operator, c.values)
-            for c in sorted(rule.conditions, key=lambda c: c.question)
-        )
+        rows.extend(rule_rows(rule))
     return rows
 
 
@@ -167,30 +146,12 @@ def database_objects() -> tuple[list[dict], list[dict]]:
 
     sections: list[dict] = []
     for s in Section.objects.order_by("slug").prefetch_related("sources"):
-        sections.append(
-            section_row(
-                s.slug,
-                s.title,
-                s.summary,
-                s.body,
-                s.indicator,
-                s.last_reviewed.isoformat(),
-                s.next_review.isoformat(),
-                s.active,
-            )
-        )
-        sections.extend(
-            source_row(s.slug, source.position, source.label, source.url)
-            for source in sorted(s.sources.all(), key=lambda x: x.position)
-        )
-    rule_rows: list[dict] = []
+        positions = [source.position for source in s.sources.all()]
+        sections.extend(section_rows(s.to_engine(), active=s.active, positions=positions))
+    found: list[dict] = []
     for r in Rule.objects.order_by("key").select_related("section").prefetch_related("conditions"):
-        rule_rows.append(rule_row(r.key, r.section.slug, r.priority, r.active, r.description))
-        rule_rows.extend(
-            condition_row(r.key, c.question, c.operator, c.to_engine().values)
-            for c in sorted(r.conditions.all(), key=lambda x: x.question)
-        )
-    return sections, rule_rows
+        found.extend(rule_rows(r.to_engine(), description=r.description))
+    return sections, found
 
 
 def dump(rows: list[dict]) -> str:
