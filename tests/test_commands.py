@@ -156,3 +156,33 @@ def test_load_rules_refuses_a_broken_file_and_changes_nothing(tmp_path, rows, me
 def test_load_rules_names_a_missing_file():
     with pytest.raises(CommandError, match="no such file"):
         call_command("load_rules", "/nonexistent/rules.json")
+
+
+REWORD_THEN_CHECK = """
+import dataclasses, django
+from triage.engine import questions
+
+def reworded(q):
+    choices = tuple(dataclasses.replace(c, label=c.label + " (new words)") for c in q.choices)
+    return dataclasses.replace(q, check_label=q.check_label + " (new words)", choices=choices)
+
+questions.QUESTIONS = tuple(reworded(q) for q in questions.QUESTIONS)
+questions.BY_KEY.update({q.key: q for q in questions.QUESTIONS})
+django.setup()
+from django.core.management import call_command
+call_command("makemigrations", "--check", "--dry-run", verbosity=1)
+"""
+
+
+def test_rewording_the_questions_needs_no_migration():
+    """Labels are ours to improve: no model field may hold them as choices."""
+    result = subprocess.run(
+        [sys.executable, "-c", REWORD_THEN_CHECK],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={"DJANGO_SETTINGS_MODULE": "tests.settings", "PATH": "/usr/bin:/bin"},
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No changes detected" in result.stdout
