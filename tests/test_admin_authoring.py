@@ -17,6 +17,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from tests import answers as people
+from tests.admin_posts import form_data
 from tests.factories import CLINIC_STAFF, EDITORS, clinic_staff, editor
 from triage.engine import principles, questions
 from triage.engine.rules import evaluate
@@ -39,41 +40,6 @@ def proof_over_the_people(request, monkeypatch):
         monkeypatch.setattr(
             principles, "answer_classes", lambda ruleset: ((dict(a), 1) for a in PEOPLE)
         )
-
-
-# --- what the browser posts -------------------------------------------------------------
-
-
-def _put(data, name, value):
-    if value is None:
-        return
-    if isinstance(value, bool):
-        if value:
-            data[name] = "on"
-        return
-    if isinstance(value, list | tuple):
-        data[name] = [str(v) for v in value]
-        return
-    if isinstance(value, datetime.date):
-        data[name] = value.isoformat()
-        return
-    data[name] = str(value)
-
-
-def form_data(response):
-    """Everything the change form would post as it stands, inlines included."""
-    data = {}
-    for bound in response.context["adminform"].form:
-        _put(data, bound.html_name, bound.value())
-    for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
-        for bound in formset.management_form:
-            _put(data, bound.html_name, bound.value())
-        for form in formset.forms:
-            for bound in form:
-                _put(data, bound.html_name, bound.value())
-    data["_save"] = "Save"
-    return data
 
 
 def change_url(obj):

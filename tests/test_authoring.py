@@ -15,9 +15,9 @@ from django.core.management.base import CommandError
 from django.db import OperationalError
 from django.urls import reverse
 
+from tests.admin_posts import form_data as admin_form_data
 from tests.conftest import FIXTURES
 from tests.factories import editor
-from tests.test_admin_authoring import form_data as admin_form_data
 from triage import authoring
 from triage.engine import advice, principles, rules
 from triage.models import Condition, Rule, RulesetVersion, Section, Source
