@@ -15,7 +15,7 @@ def give_tokens(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("triage", "0008_ruleset_state")]
+    dependencies = [("triage", "0009_condition_question_plain")]
 
     operations = [
         migrations.AddField(
