@@ -66,3 +66,12 @@ SYSTEMIC_SCLEROSIS_REFRACTORY = {
     "offer_received": "no",
     "region": "eu",
 }
+LUPUS_REFRACTORY = {
+    "condition": "lupus",
+    "activity": "active",
+    "treatment_history": "two_plus_failed",
+    "years_since_diagnosis": "5_to_10",
+    "risk_tolerance": "moderate",
+    "offer_received": "no",
+    "region": "eu",
+}

@@ -30,6 +30,8 @@ PRINCIPLES = {
     "safety information",
     8: "'clinical-trials' and 'questions-to-ask' are always shown",
     9: "every shown section says why it is shown",
+    10: "refractory lupus, myositis, systemic sclerosis or nerve conditions show "
+    "'car-t-cell-therapy', with its risks",
 }
 
 
@@ -271,8 +273,10 @@ def section_row(slug, title, summary, body, indicator, last_reviewed, next_revie
     return {"model": "triage.section", "fields": fields}
 
 
-def source_row(section: str, position: int, label: str, url: str) -> dict:
+def source_row(section: str, position: int, label: str, url: str, year=None, checked="") -> dict:
     fields = {"section": [section], "position": position, "label": label, "url": url}
+    fields["year"] = year
+    fields["checked"] = checked or None
     return {"model": "triage.source", "fields": fields}
 
 
@@ -313,7 +317,7 @@ def ruleset_objects(ruleset: RuleSet) -> list[dict]:
             )
         )
         rows.extend(
-            source_row(slug, position, source.label, source.url)
+            source_row(slug, position, source.label, source.url, source.year, source.checked)
             for position, source in enumerate(s.sources, start=1)
         )
     for rule in sorted(ruleset.rules, key=lambda r: r.key):

@@ -18,8 +18,11 @@ def build_cards(answers: Mapping[str, object], ruleset: RuleSet) -> list[dict]:
 
 def _card(item: Shown, answers: Mapping[str, object], ruleset: RuleSet) -> dict:
     section = ruleset.section(item.slug)
-    sources = [{"label": s.label, "url": s.url} for s in section.sources]
-    links = [dict(src, type="absolute") for src in sources]
+    sources = [
+        {"label": s.label, "url": s.url, "year": s.year, "checked": s.checked}
+        for s in section.sources
+    ]
+    links = [{"label": s["label"], "url": s["url"], "type": "absolute"} for s in sources]
     registry = []
     if item.slug == TRIALS:
         registry = [
@@ -34,7 +37,11 @@ def _card(item: Shown, answers: Mapping[str, object], ruleset: RuleSet) -> dict:
         "summary": section.summary,
         "detail": section.body,
         "indicator": section.indicator,
-        "source": sources[0] if sources else {"label": "Stem Cell Triage", "url": ""},
+        "source": (
+            {"label": sources[0]["label"], "url": sources[0]["url"]}
+            if sources
+            else {"label": "Stem Cell Triage", "url": ""}
+        ),
         "sources": sources,
         "links": registry + links,
         "registry_links": registry,

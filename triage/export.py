@@ -34,7 +34,14 @@ def section_rows() -> list[dict]:
             )
         )
         rows.extend(
-            source_row(s.slug, source.position, source.label, source.url)
+            source_row(
+                s.slug,
+                source.position,
+                source.label,
+                source.url,
+                source.year,
+                source.checked.isoformat() if source.checked else "",
+            )
             for source in sorted(s.sources.all(), key=lambda x: x.position)
         )
     return rows

@@ -59,7 +59,7 @@ class Section(models.Model):
             summary=self.summary,
             body=self.body,
             indicator=self.indicator,
-            sources=tuple(rules.Source(s.label, s.url) for s in self.sources.all()),
+            sources=tuple(s.to_engine() for s in self.sources.all()),
             last_reviewed=self.last_reviewed.isoformat(),
             next_review=self.next_review.isoformat(),
         )
@@ -73,8 +73,19 @@ class SourceManager(models.Manager):
 class Source(models.Model):
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="sources")
     position = models.PositiveSmallIntegerField(default=1)
-    label = models.CharField(max_length=300)
+    label = models.CharField(max_length=500)
     url = models.URLField(max_length=500, help_text="A web address, or a DOI as https://doi.org/…")
+    year = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1900)],
+        help_text="The year the work was published.",
+    )
+    checked = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Only for an undated web page: the date it was last checked.",
+    )
 
     objects = SourceManager()
     history = HistoricalRecords()  # who changed what, when (admin: History)
@@ -92,6 +103,10 @@ class Source(models.Model):
         return (self.section.slug, self.position)
 
     natural_key.dependencies = ["triage.section"]
+
+    def to_engine(self) -> rules.Source:
+        checked = self.checked.isoformat() if self.checked else ""
+        return rules.Source(self.label, self.url, self.year, checked)
 
 
 class RuleManager(models.Manager):

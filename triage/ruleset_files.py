@@ -24,7 +24,15 @@ def ruleset_from_objects(objects: Iterable[dict], active_only: bool = True) -> r
             sections[fields["slug"]] = fields
         elif model == "triage.source":
             sources.setdefault(fields["section"][0], []).append(
-                (fields.get("position", 1), rules.Source(fields["label"], fields["url"]))
+                (
+                    fields.get("position", 1),
+                    rules.Source(
+                        fields["label"],
+                        fields["url"],
+                        fields.get("year"),
+                        fields.get("checked") or "",
+                    ),
+                )
             )
         elif model == "triage.rule":
             rule_rows[fields["key"]] = fields

@@ -12,10 +12,13 @@ import nh3
 from django import template
 from django.utils.safestring import mark_safe
 
+from triage.engine.rules import source_when
+
 register = template.Library()
 
-ALLOWED_TAGS = {"p", "ul", "ol", "li", "strong", "em", "a", "h3", "h4", "br", "blockquote"}
-ALLOWED_ATTRIBUTES = {"a": {"href"}}
+ALLOWED_TAGS = {"p", "ul", "ol", "li", "strong", "em", "a", "h3", "h4", "br", "blockquote", "abbr"}
+# <abbr title="…">: an abbreviation's expansion, written out in words at its first use too
+ALLOWED_ATTRIBUTES = {"a": {"href"}, "abbr": {"title"}}
 
 
 LIST_ITEM = re.compile(r"^ {0,3}(?:[-*+]|\d+\.) ")
@@ -53,6 +56,14 @@ def render_markdown(text: str) -> str:
 @register.filter(name="markdown")
 def markdown_filter(text: str) -> str:
     return mark_safe(render_markdown(text))  # noqa: S308  # nosec B308 B703 (nh3 above)
+
+
+@register.filter
+def source_date(source) -> str:
+    """A source's date in words ("2019", or "undated, checked 30 November 2026"), from a card's
+    source (a dict) or an engine Source; "" for summaries stored before sources had dates."""
+    get = source.get if isinstance(source, dict) else lambda name: getattr(source, name, None)
+    return source_when(get("year"), get("checked"))
 
 
 @register.filter

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from triage import authoring, versions
+from triage import authoring, readability, versions
 from triage.engine import principles, rules
 from triage.models import Condition, Rule, Section, Source
 from triage.selectors import clear_ruleset_cache, load_ruleset
@@ -109,9 +109,15 @@ class Command(BaseCommand):
 
     def check_loaded(self) -> principles.Report:
         ruleset = load_ruleset()
-        found = rules.problems(ruleset) + authoring.mandatory_problems(ruleset)
+        found = (
+            rules.problems(ruleset)
+            + authoring.mandatory_problems(ruleset)
+            + readability.refusals(ruleset.sections.values())
+        )
         if found:
             raise Refused("; ".join(found))
+        for warning in readability.warnings(ruleset.sections.values()):
+            self.stderr.write(self.style.WARNING(f"Warning: {warning}"))
         report = principles.verify(ruleset, stop_after=1)
         if report.violations:
             raise Refused(str(report.violations[0]))
