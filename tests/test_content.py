@@ -241,7 +241,9 @@ def test_every_section_meets_the_reading_grade_targets(slug):
 
 
 def test_the_sections_together_meet_the_reading_grade_targets():
-    bodies = readability.grade_together(readability.plain_text(s["body"]) for s in SECTIONS.values())
+    bodies = readability.grade_together(
+        readability.plain_text(s["body"]) for s in SECTIONS.values()
+    )
     key_points = readability.grade_together(s["summary"] for s in SECTIONS.values())
     assert bodies <= 7
     assert key_points <= 8

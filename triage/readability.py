@@ -147,7 +147,7 @@ def check(summary: str, body: str, *, slug: str = "") -> list[Finding]:
                 refused=refused,
                 message=(
                     f"{where}the {name} {verdict} (reading age about {value + 5:.0f}). "
-                    f"Hardest sentence (grade {sentence_grade:.1f}): \u201c{sentence}\u201d. "
+                    f"Hardest sentence (grade {sentence_grade:.1f}): \u201c{sentence}\u201d "
                     "Shorter sentences and everyday words bring the grade down."
                 ),
             )
