@@ -286,3 +286,17 @@ def test_the_built_in_mandatory_sections_match_the_fixture(slug):
     assert [(s.label, s.url, s.year) for s in built_in.sources] == [
         (s["label"], s["url"], s["year"]) for s in sources_of(slug)
     ]
+
+
+def test_the_summary_shows_each_sources_date_and_old_summaries_still_render():
+    from django.template.loader import render_to_string
+
+    def item(source):
+        return render_to_string("triage/includes/source.html", {"source": source})
+
+    assert "(2019)" in item({"label": "A", "url": "https://example.org", "year": 2019})
+    checked = {"label": "A", "url": "https://example.org", "year": None, "checked": "2026-11-30"}
+    assert "(undated, checked 30 November 2026)" in item(checked)
+    assert "(undated)" in item({"label": "A", "url": "https://example.org", "year": None})
+    stored_before_dates = item({"label": "A", "url": "https://example.org"})
+    assert 'href="https://example.org"' in stored_before_dates and "(" not in stored_before_dates

@@ -52,7 +52,8 @@ class Source:
 
 
 def source_when(year: object, checked: object) -> str:
-    """A source's date in words, from its year or (for an undated web page) its checked date."""
+    """A source's date in words, from its year or (for an undated web page) its checked date;
+    "undated" when it has neither."""
     if year:
         return str(year)
     if checked:
@@ -61,7 +62,7 @@ def source_when(year: object, checked: object) -> str:
         except ValueError:
             return "undated"
         return f"undated, checked {day.day} {day:%B %Y}"
-    return ""
+    return "undated"
 
 
 @dataclass(frozen=True)

@@ -62,8 +62,11 @@ def markdown_filter(text: str) -> str:
 def source_date(source) -> str:
     """A source's date in words ("2019", or "undated, checked 30 November 2026"), from a card's
     source (a dict) or an engine Source; "" for summaries stored before sources had dates."""
-    get = source.get if isinstance(source, dict) else lambda name: getattr(source, name, None)
-    return source_when(get("year"), get("checked"))
+    if isinstance(source, dict):
+        if "year" not in source:
+            return ""
+        return source_when(source.get("year"), source.get("checked"))
+    return source_when(getattr(source, "year", None), getattr(source, "checked", ""))
 
 
 @register.filter
