@@ -24,7 +24,8 @@ from django.views.decorators.http import require_http_methods
 from triage.engine import codes
 from triage.middleware import client_ip
 from triage.models import Lookup, Submission
-from triage.views import problem, summary_context
+from triage.pages import show
+from triage.views import summary_context
 
 STAFF_GROUP = "Clinic staff"
 WINDOW = timedelta(minutes=10)
@@ -45,15 +46,7 @@ def staff_only(view):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path(), reverse("staff:login"))
         if not is_clinic_staff(request.user):
-            return problem(
-                request,
-                status=403,
-                title="This page is for clinic staff",
-                message=(
-                    "Your account is not in the clinic staff group. Ask your administrator "
-                    "if you need to look up patients' summaries."
-                ),
-            )
+            return show(request, "not_clinic_staff")
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -117,18 +110,7 @@ def lookup(request):
         if over_limit(request.user, address):
             record.outcome = "limited"
             record.save()
-            return problem(
-                request,
-                status=429,
-                title="Too many lookups",
-                message=(
-                    "You have looked up a lot of codes in a short time, so lookups are paused "
-                    f"for up to {int(WINDOW.total_seconds() // 60)} minutes. This protects "
-                    "patients' summaries from being guessed."
-                ),
-                link=reverse("staff:lookup"),
-                link_text="Try again later",
-            )
+            return show(request, "too_many_lookups", minutes=int(WINDOW.total_seconds() // 60))
         submission = Submission.objects.filter(reference=code).first()
         if not codes.is_valid(code):
             record.outcome = "mistyped"
@@ -167,14 +149,7 @@ def staff_summary(request, reference: str):
         created__gte=timezone.now() - RECENT_LOOKUP,
     ).exists()
     if submission is None or not looked_up or submission.is_deleted or submission.is_expired:
-        return problem(
-            request,
-            status=404,
-            title="Look the code up first",
-            message="Type the patient's reference code to open their summary.",
-            link=reverse("staff:lookup"),
-            link_text="Look up a code",
-        )
+        return show(request, "look_up_first")
     context = summary_context(submission)
     context["staff_view"] = True
     return render(request, "triage/summary.html", context)
