@@ -19,7 +19,8 @@ from html.parser import HTMLParser
 import markdown as md
 import textstat
 
-from triage.templatetags.triage_tags import separate_lists
+from triage.engine.rules import Refusal, RuleSet
+from triage.markdown import separate_lists
 
 # Targets and limits (issue 12): above the limit is refused, between target and limit warned.
 BODY_TARGET, BODY_LIMIT = 8.5, 10.0
@@ -163,4 +164,15 @@ def refusals(sections: Iterable) -> list[str]:
 def warnings(sections: Iterable) -> list[str]:
     return [
         f.message for s in sections for f in check(s.summary, s.body, slug=s.slug) if not f.refused
+    ]
+
+
+def ruleset_refusals(ruleset: RuleSet) -> list[Refusal]:
+    """The refused texts of a ruleset as coded refusals: one of ``authoring.CHECKS``, so the
+    admin, ``load_rules``, ``verify_rules`` and the system check all refuse them alike."""
+    return [
+        Refusal(f.code, f.message)
+        for s in ruleset.sections.values()
+        for f in check(s.summary, s.body, slug=s.slug)
+        if f.refused
     ]
