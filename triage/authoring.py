@@ -17,7 +17,7 @@ from triage.engine import principles, questions
 from triage.engine.rules import Rule, RuleSet, Section, Shown, evaluate, problems
 from triage.engine.safety import MANDATORY
 
-# The contract's principles in a line each (shared/design/questionnaire.md), for messages.
+# The contract's principles in a line each (docs/contract.md), for messages.
 PRINCIPLES = {
     1: "every summary starts with 'not-medical-advice' and contains 'approved-protocols'",
     2: "a red flag, or an offer received, shows 'tourism-warning' right after the mandatory "

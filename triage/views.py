@@ -2,7 +2,7 @@
 
 The questionnaire is a django-formtools NamedUrlSessionWizardView whose step names are the
 question keys. Its POST handling is our own, because the stock one falls into the traps listed
-in shared/design/architecture.md: "Previous" drops what was chosen, a missing management form
+in docs/architecture.md: "Previous" drops what was chosen, a missing management form
 is an unhandled SuspiciousOperation, an unknown step name raises KeyError, conditions that read
 the wizard recurse, and done() resets the answers before the person has checked them.
 """
