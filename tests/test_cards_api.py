@@ -4,8 +4,6 @@ answers document or a QuestionnaireResponse, refuse bad ones by name, and never 
 import copy
 import io
 import json
-import subprocess
-import sys
 from datetime import timedelta
 
 import pytest
@@ -13,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from tests import answers as people
-from tests.test_commands import ROOT
+from tests.test_commands import run_evaluate
 from triage import fhir_api
 from triage.engine import fhir, questions
 from triage.models import ApiCall, Submission
@@ -31,18 +29,6 @@ PEOPLE = [
 def post(client, document, content_type="application/json", **extra):
     body = document if isinstance(document, str | bytes) else json.dumps(document)
     return client.post("/api/cards", body, content_type=content_type, **extra)
-
-
-def run_evaluate(stdin_text, *flags):
-    return subprocess.run(
-        [sys.executable, "manage.py", "evaluate", *flags],
-        input=stdin_text,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={"DJANGO_SETTINGS_MODULE": "tests.settings", "PATH": "/usr/bin:/bin"},
-        check=False,
-    )
 
 
 def printed_by_evaluate(answers, tmp_path, *flags, document=None) -> dict:

@@ -15,14 +15,13 @@ import mimetypes
 import pytest
 
 from tests import answers as people
-from tests.browser.checks import ROOT
+from tests.browser.checks import LFORMS
 from triage.cards import build_cards
 from triage.engine import fhir, questions
 from triage.selectors import load_ruleset
 
 pytestmark = pytest.mark.browser
 
-LFORMS = ROOT / "node_modules" / "lforms" / "dist" / "lforms"
 PREFIX = "/lforms-test/"
 # The charset matters: without it LHC-Forms' FHIRPath parser fails with a bare UUID.
 HOST_PAGE = """<!DOCTYPE html>
@@ -60,8 +59,6 @@ def serve_lforms(route):
 
 @pytest.fixture
 def form(new_context, live_server):
-    if not (LFORMS / "webcomponent" / "main.js").exists():
-        pytest.fail("lforms is not installed: run `npm ci` (see the Makefile)", pytrace=False)
     context = new_context()
     context.route(f"**{PREFIX}**", serve_lforms)
 
