@@ -24,8 +24,8 @@ from django.templatetags.static import static
 from django.test import Client
 from django.urls import path, reverse
 
+from triage import errors
 from triage import urls as triage_urls
-from triage import views
 
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION_KEY = secrets.token_urlsafe(50)
@@ -499,7 +499,7 @@ def test_an_unknown_host_gets_the_friendly_400_page(client):
 
 
 def test_the_500_page_needs_no_request_session_or_database():
-    response = views.server_error(None)
+    response = errors.server_error(None)
     assert response.status_code == 500
     page = response.content.decode()
     assert "Sorry, there is a problem with the service" in page
@@ -510,7 +510,7 @@ def test_the_500_page_falls_back_to_plain_html_if_its_template_fails(monkeypatch
     def broken(*args, **kwargs):
         raise RuntimeError("template broke")
 
-    monkeypatch.setattr(views.loader, "render_to_string", broken)
-    response = views.server_error(None)
+    monkeypatch.setattr(errors.loader, "render_to_string", broken)
+    response = errors.server_error(None)
     assert response.status_code == 500
     assert "Sorry, there is a problem with the service" in response.content.decode()

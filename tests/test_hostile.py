@@ -95,6 +95,7 @@ other = st.one_of(
     st.just({"kind": "forge_session"}),
     st.just({"kind": "random_summary"}),
     st.just({"kind": "reset"}),
+    st.just({"kind": "start_again"}),
 )
 actions = st.lists(st.one_of(walk, honest_post, answer_post, answer_post, other), max_size=20)
 
@@ -123,6 +124,8 @@ def send(client: Client, action: dict):
         return client.get(f"/summary/{uuid.uuid4()}/")
     if kind == "reset":
         return client.get("/questions/?reset=1")
+    if kind == "start_again":
+        return client.post("/questions/start-again/")
     if kind == "walk":
         response = client.get(url("condition"))
         for q in questions.applicable(action["answers"]):

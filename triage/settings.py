@@ -110,7 +110,7 @@ AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
-AXES_LOCKOUT_CALLABLE = "triage.views.locked_out"
+AXES_LOCKOUT_CALLABLE = "triage.errors.locked_out"
 AXES_CLIENT_IP_CALLABLE = "triage.middleware.client_ip"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -145,7 +145,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True  # no script reads it: forms send the token as a hidden field
-CSRF_FAILURE_VIEW = "triage.views.csrf_failure"
+CSRF_FAILURE_VIEW = "triage.errors.csrf_failure"
 
 # --- HTTPS and security headers ------------------------------------------------------------
 # Local development (DEBUG) runs over plain http, so cookies, HSTS and redirects to https apply

@@ -23,7 +23,8 @@ from triage import fhir_api
 from triage.engine import codes
 from triage.middleware import address_hash
 from triage.models import Lookup, Submission
-from triage.views import problem, summary_context
+from triage.pages import show
+from triage.views import summary_context
 
 STAFF_GROUP = "Clinic staff"
 WINDOW = timedelta(minutes=10)
@@ -44,15 +45,7 @@ def staff_only(view):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path(), reverse("staff:login"))
         if not is_clinic_staff(request.user):
-            return problem(
-                request,
-                status=403,
-                title="This page is for clinic staff",
-                message=(
-                    "Your account is not in the clinic staff group. Ask your administrator "
-                    "if you need to look up patients' summaries."
-                ),
-            )
+            return show(request, "not_clinic_staff")
         return view(request, *args, **kwargs)
 
     return wrapper
@@ -109,18 +102,7 @@ def lookup(request):
         if over_limit(request.user, address):
             record.outcome = "limited"
             record.save()
-            return problem(
-                request,
-                status=429,
-                title="Too many lookups",
-                message=(
-                    "You have looked up a lot of codes in a short time, so lookups are paused "
-                    f"for up to {int(WINDOW.total_seconds() // 60)} minutes. This protects "
-                    "patients' summaries from being guessed."
-                ),
-                link=reverse("staff:lookup"),
-                link_text="Try again later",
-            )
+            return show(request, "too_many_lookups", minutes=int(WINDOW.total_seconds() // 60))
         submission = Submission.objects.filter(reference=code).first()
         if not codes.is_valid(code):
             record.outcome = "mistyped"
@@ -161,24 +143,13 @@ def looked_up(request, reference: str) -> Submission | None:
     return submission if recent else None
 
 
-def look_up_first(request):
-    return problem(
-        request,
-        status=404,
-        title="Look the code up first",
-        message="Type the patient's reference code to open their summary.",
-        link=reverse("staff:lookup"),
-        link_text="Look up a code",
-    )
-
-
 @require_http_methods(["GET"])
 @staff_only
 def staff_summary(request, reference: str):
     """The summary exactly as it was built; only after this user looked the code up."""
     submission = looked_up(request, reference)
     if submission is None:
-        return look_up_first(request)
+        return show(request, "look_up_first")
     context = summary_context(submission)
     context["staff_view"] = True
     return render(request, "triage/summary.html", context)
@@ -191,7 +162,7 @@ def staff_response(request, reference: str):
     same terms as the summary, and recorded like a lookup (who took which record, when)."""
     submission = looked_up(request, reference)
     if submission is None:
-        return look_up_first(request)
+        return show(request, "look_up_first")
     Lookup.objects.create(
         user=request.user,
         username=request.user.get_username(),

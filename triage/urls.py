@@ -2,12 +2,13 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from triage import fhir_api, health, staff, views
+from triage import confirm, fhir_api, health, staff, views
 
 app_patterns = (
     [
         path("", views.start, name="start"),
         path("questions/", views.questionnaire, name="resume"),
+        path("questions/start-again/", confirm.start_again, name="start_again"),
         re_path(r"^questions/(?P<step>[a-z0-9_]+)/$", views.questionnaire, name="question"),
         path("summary/<uuid:pk>/", views.summary, name="summary"),
         path("summary/<uuid:pk>/delete/", views.delete_summary, name="delete"),
@@ -33,7 +34,7 @@ urlpatterns = [
     path("api/cards", fhir_api.cards, name="cards-api"),
 ]
 
-handler400 = "triage.views.bad_request"
-handler403 = "triage.views.permission_denied"
-handler404 = "triage.views.not_found"
-handler500 = "triage.views.server_error"
+handler400 = "triage.errors.bad_request"
+handler403 = "triage.errors.permission_denied"
+handler404 = "triage.errors.not_found"
+handler500 = "triage.errors.server_error"

@@ -9,7 +9,7 @@ import pytest
 from tests import answers as people
 from tests.browser.checks import ARTIFACTS
 from tests.browser.conftest import WEIGHTS
-from tests.browser.walk import answer, question_url, submit
+from tests.browser.walk import answer, finish, question_url, submit
 from triage.engine import questions
 
 pytestmark = pytest.mark.browser
@@ -103,6 +103,37 @@ def test_the_journey_works_without_javascript(new_context):
     submit(page)
     assert page.locator("h1").inner_text() == "Your information summary"
     assert not page.locator(".js-print").is_visible()  # printing needs the browser's menu
+
+
+def test_back_from_the_summary_never_reaches_a_dead_end(new_context):
+    """Browser Back from the summary, however far, leads to the summary or a page linking to it;
+    "Start again" asks first, and its Cancel goes back to the summary."""
+    page = new_context().new_page()
+    summary_id = finish(page, people.LUPUS_UNSURE)
+    summary_path = f"/summary/{summary_id}/"
+    for _ in range(3):  # check answers, then the questions before it
+        page.go_back()
+        page.wait_for_load_state("load")
+        heading = page.locator("h1").inner_text()
+        assert "no longer available" not in heading
+        if heading == "Check your answers":  # a copy the browser kept: confirming leads on
+            submit(page)
+            heading = page.locator("h1").inner_text()
+        assert heading in ("You have finished the questionnaire", "Your information summary")
+        if heading != "Your information summary":
+            submit(page, f"main a[href='{summary_path}']")
+            assert page.locator("h1").inner_text() == "Your information summary"
+            page.go_back()
+
+    page.goto(summary_path)
+    submit(page, "text=Start again with different answers")
+    assert page.locator("h1").inner_text() == "Start again with different answers?"
+    submit(page, "text=No, go back to my summary")
+    assert page.url.endswith(summary_path)
+    submit(page, "text=Start again with different answers")
+    submit(page)
+    assert page.url.endswith(question_url("condition"))
+    assert page.locator("input:checked").count() == 0
 
 
 def weigh(page, action) -> dict:

@@ -2,7 +2,8 @@
 
 The states: the start page; every question empty and after an empty submit; check answers;
 the summary for several different people, on screen and printed; the clinic staff pages; the
-admin login; and the pages that explain a problem. To cover a new page, add a walk below (or a
+admin login; the pages that explain a problem; and the pages after the summary (Back, Start
+again). To cover a new page, add a walk below (or a
 line to URL_STATES when a plain visit shows it) and call `recorder.capture("its-name")`.
 """
 
@@ -189,6 +190,11 @@ def test_the_pages_that_explain_a_problem(recorder):
         recorder.capture(name)
     # Deleting answers: the confirmation page, then the page the old address shows.
     submission_id = finish(page, people.TYPE1_DIABETES)
+    # After the summary: the page behind its Back button, and "Start again" asking first.
+    page.goto(question_url("check"))
+    recorder.capture("finished-back-to-summary")
+    page.goto(reverse("triage:start_again") + f"?summary={submission_id}")
+    recorder.capture("start-again-confirm")
     page.goto(reverse("triage:delete", kwargs={"pk": submission_id}))
     recorder.capture("delete-confirm")
     submit(page)

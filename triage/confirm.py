@@ -1,0 +1,118 @@
+"""The end of the questionnaire: check answers, confirm, and the way back in afterwards.
+
+Once confirmed, the wizard's storage is emptied and the summary belongs to this browser (its
+id is kept in the session). Pages behind the summary's Back button then lead to that summary,
+never to "start again"; and "Start again" asks first, because it clears the answers.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.views.decorators.http import require_http_methods
+
+from triage.engine import journey, questions
+from triage.models import Submission
+from triage.pages import show
+from triage.services import submission_create
+
+CHANGE_FLAG = "triage_changing"
+SUBMISSIONS = "triage_submissions"
+PREFIX = "questionnaire_wizard"  # the wizard's prefix; formtools stores it as wizard_<prefix>
+STORAGE_KEY = f"wizard_{PREFIX}"
+
+
+def live_summary_url(request: HttpRequest, prefer: str | None = None) -> str | None:
+    """The address of a summary this browser finished that can still be opened: `prefer`
+    when it is one of them, else the newest. None when there is none (no database query when
+    this browser never finished one)."""
+    owned = request.session.get(SUBMISSIONS)
+    if not owned:
+        return None
+    live = Submission.objects.filter(
+        pk__in=owned, deleted_at__isnull=True, expires_at__gt=timezone.now()
+    ).order_by("-created")
+    ids = [str(pk) for pk in live.values_list("pk", flat=True)]
+    if not ids:
+        return None
+    pk = prefer if prefer in ids else ids[0]
+    return reverse("triage:summary", kwargs={"pk": pk})
+
+
+class CheckAnswersMixin:
+    """Check answers (GET) and confirm (POST) for QuestionnaireWizard."""
+
+    @cached_property
+    def summary_url(self) -> str | None:
+        return live_summary_url(self.request)
+
+    @property
+    def finished(self) -> bool:
+        """Nothing is stored for a journey, but this browser has a summary to go back to."""
+        return not self.started and self.summary_url is not None
+
+    def check_answers(self) -> HttpResponse:
+        refused = journey.check_refusal(
+            self.answers(), started=self.started, finished=self.finished
+        )
+        if refused:
+            return self.refuse(refused)
+        if not self.request.session.get(CHANGE_FLAG):
+            self.request.session[CHANGE_FLAG] = True
+        answers = self.answers()
+        rows = [
+            {
+                "key": q.key,
+                "label": q.check_label,
+                "answer": q.answer_text(answers[q.key]),  # type: ignore[arg-type]
+                "url": self.step_url(q.key) + "?change=1",
+            }
+            for q in questions.applicable(answers)
+        ]
+        return render(
+            self.request,
+            "triage/check.html",
+            {"rows": rows, "back_url": self.step_url(rows[-1]["key"])},
+        )
+
+    def confirm(self) -> HttpResponse:
+        refused = journey.check_refusal(
+            self.answers(), started=self.started, finished=self.finished
+        )
+        if refused:
+            return self.refuse(refused)
+        return self.done(form_list=None)
+
+    def done(self, form_list, **kwargs) -> HttpResponse:
+        """Save the checked answers as a summary owned by this browser, and show it.
+
+        formtools calls done() after its own last step; here confirm() does, once the person
+        has checked their answers. The stored answers go: the summary holds them now.
+        """
+        try:
+            submission = submission_create(answers=self.answers())
+        except questions.AnswerError as exc:
+            return show(
+                self.request, "invalid_answers", link=self.step_url(journey.CHECK), error=exc
+            )
+        self.storage.reset()
+        session = self.request.session
+        session.pop(CHANGE_FLAG, None)
+        session[SUBMISSIONS] = [*session.get(SUBMISSIONS, []), str(submission.id)][-20:]
+        return redirect("triage:summary", pk=submission.id)
+
+
+@require_http_methods(["GET", "POST"])
+def start_again(request: HttpRequest) -> HttpResponse:
+    """Ask before clearing the answers; a finished summary stays until it expires or is
+    deleted, and Cancel goes back to it."""
+    if request.method == "POST":
+        request.session.pop(STORAGE_KEY, None)
+        request.session.pop(CHANGE_FLAG, None)
+        return redirect("triage:question", step=journey.FIRST)
+    summary = live_summary_url(request, prefer=request.GET.get("summary"))
+    context = {"summary_url": summary, "cancel_url": summary or reverse("triage:resume")}
+    return render(request, "triage/start_again.html", context)
