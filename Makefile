@@ -34,7 +34,7 @@ serve: $(STAMP)
 	@case "$$(printf '%s' "$${DJANGO_DEBUG:-}" | tr A-Z a-z)" in 1|true|yes|on) \
 	  echo "make serve is for production: unset DJANGO_DEBUG (make run is for development)" >&2; exit 1;; esac
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	$(BIN)/gunicorn triage.wsgi:application --bind $(BIND) --access-logfile -
+	$(BIN)/gunicorn -c gunicorn.conf.py triage.wsgi:application --bind $(BIND) --access-logfile -
 
 ## make test: install, check style and security, run the whole suite
 test: $(STAMP) lint security

@@ -1,22 +1,31 @@
-"""Load and fault benchmark: simulated patients run whole journeys against gunicorn on
-PostgreSQL, on loopback only, bounded in time.
+"""Load and fault benchmark: simulated patients run whole journeys against one or more
+gunicorn instances on one PostgreSQL database, on loopback only, bounded in time.
 
-    .venv/bin/python benchmarks/load.py --patients 20 --seconds 30            # load
-    .venv/bin/python benchmarks/load.py --patients 20 --seconds 30 --fault    # restart PostgreSQL mid-run
+    .venv/bin/python benchmarks/load.py --patients 8 --seconds 30 --workers 2            # load
+    .venv/bin/python benchmarks/load.py --patients 8 --seconds 30 --instances 2 --edit   # scale-out
+    .venv/bin/python benchmarks/load.py --patients 20 --seconds 30 --fault  # restart PostgreSQL
 
-It creates a fresh database `triage_bench` on 127.0.0.1:5432 (user postgres), migrates it,
-loads the rules, collects static files, starts gunicorn on 127.0.0.1:8765, runs the patients,
-measures /healthz under the same load as the framework's floor, then checks that every
-completed journey's summary still opens. Results are printed as a table.
+It creates a fresh database (--database, default triage_bench) on 127.0.0.1:5432 (user
+postgres), migrates it, loads the rules, adds a content editor, collects static files and
+starts --instances gunicorn instances on ports --port, --port+1, ... Each patient's requests go
+to the instances in turn, as behind a round-robin load balancer, so consecutive requests of one
+patient land on different instances. A thread asks /healthz throughout, as the framework's
+floor under the same load. With --edit, an editor signs in to the admin of the first instance
+and, a third of the way through, saves a change to a section through the admin's own form; every summary
+built by a request that started after the save returned must carry the new ruleset version
+(read from the database after the run); the run goes on for a third of --seconds after the
+save returned. At the end every completed journey's summary is
+opened again with that patient's cookies.
+
+--root runs the servers from another checkout (e.g. the code before a change), with this
+load generator, for a side-by-side comparison.
 """
 
 from __future__ import annotations
 
 import argparse
-import http.client
 import os
 import random
-import re
 import statistics
 import subprocess
 import sys
@@ -24,125 +33,66 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from triage.engine import principles, questions  # noqa: E402
+from tests import instances  # noqa: E402
+from triage.engine import principles  # noqa: E402
 
-HOST, PORT = "127.0.0.1", 8765
-DB_NAME = "triage_bench"
-PREFIX = "questionnaire_wizard"
-TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+HOST = instances.HOST
+EDITED_SECTION = "clinical-trials"  # shown in every summary
 
 
 @dataclass
 class Stats:
     latencies: dict[str, list[float]] = field(default_factory=dict)
     statuses: dict[int, int] = field(default_factory=dict)
+    per_port: dict[int, int] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
     journeys: int = 0
-    summaries: list[tuple[dict[str, str], str]] = field(default_factory=list)
+    # (cookies, summary path, confirm started, confirm returned)
+    summaries: list[tuple[dict[str, str], str, float, float]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def record(self, kind: str, seconds: float, status: int) -> None:
+    def record(self, kind: str, seconds: float, status: int, port: int) -> None:
         with self.lock:
             self.latencies.setdefault(kind, []).append(seconds)
             self.statuses[status] = self.statuses.get(status, 0) + 1
+            self.per_port[port] = self.per_port.get(port, 0) + 1
 
 
-class Browser:
-    """A minimal cookie-keeping HTTP client over one keep-alive connection."""
-
-    def __init__(self, stats: Stats):
-        self.cookies: dict[str, str] = {}
-        self.stats = stats
-        self.conn = http.client.HTTPConnection(HOST, PORT, timeout=30)
-
-    def request(self, method: str, path: str, kind: str, body: dict | None = None):
-        headers = {"Host": HOST, "Accept-Encoding": "gzip"}
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        data = None
-        if body is not None:
-            data = urlencode(body, doseq=True)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-            headers["Referer"] = f"http://{HOST}:{PORT}{path}"
-        started = time.perf_counter()
-        try:
-            self.conn.request(method, path, body=data, headers=headers)
-            response = self.conn.getresponse()
-            content = response.read()
-        except (OSError, http.client.HTTPException) as exc:
-            self.conn.close()
-            self.conn = http.client.HTTPConnection(HOST, PORT, timeout=30)
-            self.stats.record(kind, time.perf_counter() - started, 0)
-            raise ConnectionError(str(exc)) from None
-        self.stats.record(kind, time.perf_counter() - started, response.status)
-        for header, value in response.getheaders():
-            if header.lower() == "set-cookie":
-                name, _, rest = value.partition("=")
-                self.cookies[name] = rest.split(";", 1)[0]
-        return response.status, response.getheader("Location"), content
-
-    def token(self, content: bytes) -> str:
-        match = TOKEN.search(content.decode("utf-8", "replace"))
-        return match.group(1) if match else ""
-
-
-def run_patient(stats: Stats, stop: float, seed: int) -> None:
+def run_patient(stats: Stats, stop: list[float], seed: int, ports: list[int]) -> None:
     rng = random.Random(seed)
-    browser = Browser(stats)
-    while time.perf_counter() < stop:
+    client = instances.Client(ports, record=stats.record)
+    client.turn = seed  # patients start on different instances
+    while time.perf_counter() < stop[0]:
         try:
             answers = principles.random_answers(rng)
-            browser.cookies.clear()
-            browser.request("GET", "/", "start")
-            status, _, page = browser.request("GET", "/questions/condition/", "question GET")
-            ok = status == 200
-            for q in questions.applicable(answers) if ok else []:
-                body = {
-                    "csrfmiddlewaretoken": browser.token(page),
-                    f"{PREFIX}-current_step": q.key,
-                    f"{q.key}-answer": answers[q.key],
-                }
-                status, location, page = browser.request(
-                    "POST", f"/questions/{q.key}/", "question POST", body
-                )
-                if status != 302 or not location:
-                    ok = False
-                    break
-                status, _, page = browser.request("GET", location, "question GET")
-                if status != 200:  # e.g. a 503 while the database restarts: start again
-                    ok = False
-                    break
-            if not ok:
-                continue
-            status, location, _ = browser.request(
-                "POST",
-                "/questions/check/",
-                "confirm POST",
-                {"csrfmiddlewaretoken": browser.token(page)},
-            )
-            if status != 302 or not location:
-                continue
-            status, _, _ = browser.request("GET", location, "summary GET")
+            client.cookies.clear()
+            client.request("GET", "/", "start")
+            check_page = instances.answer_all(client, answers)
+            started = time.perf_counter()
+            path = instances.confirm(client, check_page)
+            returned = time.perf_counter()
+            status, _, _ = client.request("GET", path, "summary GET")
             if status == 200:
                 with stats.lock:
                     stats.journeys += 1
-                    stats.summaries.append((dict(browser.cookies), location))
+                    stats.summaries.append((dict(client.cookies), path, started, returned))
+        except instances.JourneyFailed:  # e.g. a 503 while the database restarts: start again
+            continue
         except ConnectionError as exc:
             with stats.lock:
                 stats.errors.append(str(exc))
             time.sleep(0.2)
 
 
-def run_health(stats: Stats, stop: float) -> None:
-    browser = Browser(stats)
-    while time.perf_counter() < stop:
+def run_health(stats: Stats, stop: list[float], ports: list[int]) -> None:
+    client = instances.Client(ports, record=stats.record)
+    while time.perf_counter() < stop[0]:
         try:
-            browser.request("GET", "/healthz", "healthz")
+            client.request("GET", "/healthz", "healthz")
         except ConnectionError as exc:
             with stats.lock:
                 stats.errors.append(str(exc))
@@ -163,11 +113,14 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / ticks
 
 
-def server_pids(master: int) -> list[int]:
-    children = subprocess.run(
-        ["pgrep", "-P", str(master)], capture_output=True, text=True, check=False
-    ).stdout.split()
-    return [master, *map(int, children)]
+def server_pids(masters: list[int]) -> list[int]:
+    pids = []
+    for master in masters:
+        children = subprocess.run(
+            ["pgrep", "-P", str(master)], capture_output=True, text=True, check=False
+        ).stdout.split()
+        pids += [master, *map(int, children)]
+    return pids
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -175,12 +128,13 @@ def percentile(values: list[float], pct: float) -> float:
     return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
 
 
-def psql(sql: str) -> None:
-    subprocess.run(
-        ["psql", "-h", HOST, "-U", "postgres", "-d", "postgres", "-qc", sql],
+def psql(database: str, sql: str) -> str:
+    return subprocess.run(
+        ["psql", "-h", HOST, "-U", "postgres", "-d", database, "-AtF,", "-c", sql],
         check=True,
         capture_output=True,
-    )
+        text=True,
+    ).stdout
 
 
 def cluster() -> list[str]:
@@ -194,59 +148,47 @@ def main() -> None:
     )
     parser.add_argument("--patients", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=30)
-    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 1) + 1)
+    parser.add_argument("--instances", type=int, default=1, help="gunicorn instances")
+    parser.add_argument(
+        "--workers", type=int, default=2 * (os.cpu_count() or 1) + 1, help="per instance"
+    )
+    parser.add_argument("--port", type=int, default=8765, help="first instance's port")
+    parser.add_argument("--database", default="triage_bench", help="dropped and created")
+    parser.add_argument("--edit", action="store_true", help="an editor saves a change mid-run")
     parser.add_argument("--fault", action="store_true", help="restart PostgreSQL mid-run")
+    parser.add_argument("--root", type=Path, default=ROOT, help="checkout the servers run")
     args = parser.parse_args()
     args.seconds = min(args.seconds, 300)  # bounded: never an open-ended load
     args.patients = min(args.patients, 200)
+    args.instances = max(1, min(args.instances, 8))
+    root = args.root.resolve()
 
-    env = {
-        **os.environ,
-        "DJANGO_SECRET_KEY": "benchmark-only-secret-key-" + "x" * 40,
-        "DJANGO_DEBUG": "false",
-        "DJANGO_ALLOWED_HOSTS": HOST,
-        "DJANGO_SECURE_SSL_REDIRECT": "false",
-        "DATABASE_URL": f"postgres://postgres@{HOST}:5432/{DB_NAME}",
-    }
-    psql(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-    psql(f"CREATE DATABASE {DB_NAME}")
-    python = str(ROOT / ".venv" / "bin" / "python")
-    for command in (["migrate", "-v0"], ["load_rules"], ["collectstatic", "--noinput", "-v0"]):
-        subprocess.run([python, "manage.py", *command], cwd=ROOT, env=env, check=True)
-    server = subprocess.Popen(
-        [
-            str(ROOT / ".venv" / "bin" / "gunicorn"),
-            "triage.wsgi",
-            "--bind",
-            f"{HOST}:{PORT}",
-            "--workers",
-            str(args.workers),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
+    env = instances.server_env(f"postgres://postgres@{HOST}:5432/{args.database}")
+    instances.create_database(f"postgres://postgres@{HOST}:5432/postgres", args.database)
+    instances.prepare(env, collectstatic=True, root=root)
+    ports = [args.port + i for i in range(args.instances)]
+    servers = [instances.start_gunicorn(env, port, args.workers, root=root) for port in ports]
     try:
-        for _ in range(100):
-            try:
-                http.client.HTTPConnection(HOST, PORT, timeout=1).request("GET", "/healthz")
-                break
-            except OSError:
-                time.sleep(0.1)
+        for server, port in zip(servers, ports, strict=True):
+            instances.wait_ready(server, port)
+        editor = None
+        if args.edit:
+            editor = instances.Client(ports[:1])
+            instances.sign_in(editor, ports[0])
         stats = Stats()
-        stop = time.perf_counter() + args.seconds
+        stop = [time.perf_counter() + args.seconds]  # a list: --edit may extend the run
         threads = [
-            threading.Thread(target=run_patient, args=(stats, stop, i))
+            threading.Thread(target=run_patient, args=(stats, stop, i, ports))
             for i in range(args.patients)
         ]
-        threads.append(threading.Thread(target=run_health, args=(stats, stop)))
+        threads.append(threading.Thread(target=run_health, args=(stats, stop, ports)))
         started = time.perf_counter()
-        pids = server_pids(server.pid)
-        server_cpu = cpu_seconds(pids)
+        masters = [s.pid for s in servers]
+        server_cpu = cpu_seconds(server_pids(masters))
         client_cpu = time.process_time()
         for t in threads:
             t.start()
+        save = None
         if args.fault:
             time.sleep(args.seconds / 3)
             before = stats.journeys
@@ -254,10 +196,20 @@ def main() -> None:
                 ["pg_ctlcluster", "--skip-systemctl-redirect", *cluster(), "restart"], check=True
             )
             print(f"PostgreSQL restarted after {before} journeys")
+        if editor is not None:
+            time.sleep(args.seconds / 3)
+            stop[0] = float("inf")  # patients keep coming until the save has returned
+            began = time.perf_counter()
+            title = f"Registered clinical trials (edited at {time.strftime('%H:%M:%S')})"
+            instances.change_section(editor, ports[0], EDITED_SECTION, title=title)
+            save = (began, time.perf_counter())
+            # The admin checks every principle before saving, which can take long on a busy
+            # machine: keep the patients going for a third of the run after the save returned.
+            stop[0] = max(started + args.seconds, save[1] + args.seconds / 3)
         for t in threads:
             t.join()
         elapsed = time.perf_counter() - started
-        server_cpu = cpu_seconds(server_pids(server.pid)) - server_cpu
+        server_cpu = cpu_seconds(server_pids(masters)) - server_cpu
         client_cpu = time.process_time() - client_cpu
         report(stats, elapsed, args)
         requests = sum(len(v) for k, v in stats.latencies.items() if k != "healthz")
@@ -270,22 +222,25 @@ def main() -> None:
                 f"so one core serves about {1 / per_journey:.0f} journeys/s when the load "
                 "generator runs elsewhere"
             )
-        lost = check_nothing_lost(stats)
+        failed = False
+        if save is not None:
+            failed |= report_stale(stats, save, args.database)
+        lost = check_nothing_lost(stats, ports)
         print(
             f"summaries re-opened after the run: {len(stats.summaries) - lost}/{len(stats.summaries)}"
         )
-        if lost:
+        if lost or failed or (not args.fault and (stats.errors or server_errors(stats))):
             sys.exit(1)
     finally:
-        server.terminate()
-        server.wait(timeout=10)
+        instances.stop(servers)
 
 
 def report(stats: Stats, elapsed: float, args) -> None:
     cores = os.cpu_count() or 1
     print(
-        f"\n{args.patients} patients, {elapsed:.1f} s, {args.workers} gunicorn workers, "
-        f"{cores} cores{', PostgreSQL restarted mid-run' if args.fault else ''}"
+        f"\n{args.patients} patients, {elapsed:.1f} s, {args.instances} instance(s) x "
+        f"{args.workers} gunicorn workers, {cores} cores"
+        f"{', PostgreSQL restarted mid-run' if args.fault else ''}"
     )
     print(
         f"completed journeys: {stats.journeys} ({stats.journeys / elapsed:.1f}/s, "
@@ -308,16 +263,40 @@ def report(stats: Stats, elapsed: float, args) -> None:
             f"{percentile(everything, 95) * 1e3:>9.1f}{percentile(everything, 99) * 1e3:>9.1f}"
         )
         print(f"journey request / healthz floor (median): {ratio:.2f}x")
+    print(f"requests per instance (port: count): {dict(sorted(stats.per_port.items()))}")
     print(f"status counts: {dict(sorted(stats.statuses.items()))}")
-    print(f"connection errors: {len(stats.errors)}")
+    print(f"errors (connection failures and 5xx): {len(stats.errors) + server_errors(stats)}")
 
 
-def check_nothing_lost(stats: Stats) -> int:
+def server_errors(stats: Stats) -> int:
+    return sum(n for status, n in stats.statuses.items() if status >= 500)
+
+
+def report_stale(stats: Stats, save: tuple[float, float], database: str) -> bool:
+    """How many summaries were built with the old rules by a request that started after the
+    editor's save returned (target 0). Versions are read from the database."""
+    began, returned = save
+    versions = dict(
+        line.split(",", 1)
+        for line in psql(database, "SELECT id, ruleset_version FROM triage_submission").split()
+    )
+    old = {versions[p.split("/")[2]] for _, p, _, done in stats.summaries if done < began}
+    after = [versions[p.split("/")[2]] for _, p, start, _ in stats.summaries if start > returned]
+    stale = sum(v in old for v in after)
+    print(
+        f"editor's save through the admin took {(returned - began) * 1e3:.0f} ms; "
+        f"summaries started after it returned: {len(after)}, built with the old ruleset: "
+        f"{stale} (target 0); versions before: {sorted(old)}, after: {sorted(set(after))}"
+    )
+    return stale > 0 or not after
+
+
+def check_nothing_lost(stats: Stats, ports: list[int]) -> int:
     lost = 0
-    browser = Browser(Stats())
-    for cookies, path in stats.summaries:
-        browser.cookies = dict(cookies)
-        status, _, _ = browser.request("GET", path, "recheck")
+    client = instances.Client(ports)
+    for cookies, path, _, _ in stats.summaries:
+        client.cookies = dict(cookies)
+        status, _, _ = client.request("GET", path, "recheck")
         if status != 200:
             lost += 1
     return lost

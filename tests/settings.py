@@ -1,11 +1,22 @@
-"""Test settings: the real settings, with a throwaway secret so no variable must be set."""
+"""Test settings: the real settings, with a throwaway secret so no variable must be set.
+
+The suite ignores the developer's shell: every variable the settings read is removed before
+they are read (a `DJANGO_DEBUG=true` left exported would otherwise change what is tested), so
+only DATABASE_URL chooses the database, on purpose. Tests that need other values start a
+subprocess with an environment of their own (tests/test_deploy.py).
+"""
 
 import os
 
-os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-secret-key-never-used-in-production")
-os.environ.setdefault("DJANGO_ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+SHELL_VARIABLES = ("DJANGO_", "SESSION_COOKIE_AGE", "SUMMARY_RETENTION_DAYS")
+for _name in list(os.environ):
+    if _name.startswith(SHELL_VARIABLES) and _name != "DJANGO_SETTINGS_MODULE":
+        del os.environ[_name]
 
-from triage import settings as base
+os.environ["DJANGO_SECRET_KEY"] = "test-only-secret-key-never-used-in-production"
+os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver,localhost,127.0.0.1"
+
+from triage import settings as base  # noqa: E402
 
 globals().update({name: getattr(base, name) for name in dir(base) if name.isupper()})
 

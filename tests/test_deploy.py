@@ -167,7 +167,8 @@ def test_database_url_selects_postgresql_through_psycopg_and_sqlite_when_unset()
         "triage",
         "triage",
     )
-    assert pg["CONN_HEALTH_CHECKS"] is True
+    assert pg["CONN_MAX_AGE"] == 60  # persistent connections...
+    assert pg["CONN_HEALTH_CHECKS"] is False  # ...without a SELECT 1 round trip per request
     lite = json.loads(start(production_env(DATABASE_URL=None), code).stdout)
     assert lite["ENGINE"] == "django.db.backends.sqlite3"
     assert lite["NAME"].endswith("db.sqlite3")

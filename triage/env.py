@@ -111,9 +111,30 @@ def env_database(name: str, sqlite_path: Path) -> dict:
             f"{name} must be a postgres:// or sqlite:// URL, not one starting {scheme + ':'!r}"
         )
     try:
-        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        # No health check (a SELECT 1 before each request's first query): a connection that
+        # fails is marked and closed by Django at the end of that request (one friendly 503),
+        # and the next request connects afresh, so the round trip is not paid on every request.
+        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=False)
     except ValueError:
         raise ImproperlyConfigured(f"{name} is not a valid database URL") from None
     if not config.get("NAME"):
         raise ImproperlyConfigured(f"{name} must name a database, e.g. postgres://user@host/triage")
     return config
+
+
+def settings_or_exit() -> None:
+    """Read the settings now and, if the environment is wrong, stop with one line naming the
+    variable and exit status 1, without a traceback (manage.py and gunicorn.conf.py call it
+    before anything else, so an operator sees the mistake, not Python's internals)."""
+    import sys
+
+    from django.conf import settings
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "triage.settings")
+    try:
+        settings.INSTALLED_APPS  # noqa: B018  # importing the settings reads the environment
+    except ImproperlyConfigured as exc:
+        message = " ".join(str(exc).split())
+        sys.stderr.write(f"Configuration error: {message}\n")
+        sys.stderr.flush()
+        raise SystemExit(1) from None

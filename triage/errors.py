@@ -60,8 +60,8 @@ def server_error(request):
     processor, session or database query can fail a second time; never a stack trace.
 
     When the error is the database going away (a restart, a failover), the person gets a
-    503 that says so and to try again shortly; the connection is re-made on a later request
-    (CONN_HEALTH_CHECKS), so the app recovers without a restart.
+    503 that says so and to try again shortly; Django closes the failed connection when the
+    request ends and the next request connects afresh, so the app recovers without a restart.
     """
     unavailable = isinstance(sys.exc_info()[1], OperationalError | InterfaceError)
     template = "503.html" if unavailable else "500.html"

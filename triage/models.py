@@ -280,3 +280,23 @@ class RulesetVersion(models.Model):
 
     def __str__(self):
         return self.version
+
+
+class RulesetState(models.Model):
+    """One row that every server process reads to know whether its cached ruleset is current.
+
+    Any change to a section, source, rule or condition writes a new ``token`` in the same
+    transaction (``selectors.ruleset_changed``), so the change and the new token become visible
+    to every process together. Processes compare the token with the one their cache was built
+    under: one primary-key read per summary built, and no other server to run.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    token = models.CharField(max_length=32)
+    changed = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "ruleset state"
+
+    def __str__(self):
+        return f"Ruleset state {self.token} ({self.changed:%Y-%m-%d %H:%M:%S})"

@@ -1,10 +1,11 @@
-"""Clear the cached ruleset whenever what it is built from changes."""
+"""Every change to what the ruleset is built from tells every server process, in the same
+transaction (selectors.ruleset_changed): admin saves and deletes, and load_rules' loaddata."""
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from triage.models import Condition, Rule, Section, Source
-from triage.selectors import clear_ruleset_cache
+from triage.selectors import ruleset_changed
 
 
 @receiver([post_save, post_delete], sender=Section)
@@ -12,4 +13,4 @@ from triage.selectors import clear_ruleset_cache
 @receiver([post_save, post_delete], sender=Rule)
 @receiver([post_save, post_delete], sender=Condition)
 def _ruleset_changed(**kwargs):
-    clear_ruleset_cache()
+    ruleset_changed()

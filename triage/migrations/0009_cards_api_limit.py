@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('triage', '0003_groups'),
+        ('triage', '0008_ruleset_state'),
     ]
 
     operations = [
