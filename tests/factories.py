@@ -3,8 +3,7 @@
 import factory
 from django.contrib.auth.models import Group, User
 
-EDITORS = "Content editors"
-CLINIC_STAFF = "Clinic staff"
+from triage.roles import CLINIC_STAFF, EDITORS
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from tests.journey import PREFIX, url
 from triage.cards import build_cards
-from triage.engine import questions
+from triage.engine import principles, questions
 from triage.models import Submission
 from triage.selectors import load_ruleset
 
@@ -66,19 +66,10 @@ honest_post = st.sampled_from(questions.QUESTIONS).flatmap(
 )
 
 
-@st.composite
-def complete_answers(draw):
-    answers: dict[str, object] = {}
-    for q in questions.QUESTIONS:
-        if not questions.applies(q, answers):
-            continue
-        if q.multiple:
-            others = [v for v in q.values if v != q.exclusive]
-            picked = draw(st.lists(st.sampled_from(others), unique=True, max_size=3))
-            answers[q.key] = picked or [q.exclusive]
-        else:
-            answers[q.key] = draw(st.sampled_from(q.values))
-    return answers
+def complete_answers():
+    """Complete answer sets from the one generator the principles sample with, driven by a
+    Random that hypothesis seeds (and shrinks)."""
+    return st.randoms(use_true_random=False).map(principles.random_answers)
 
 
 walk = st.builds(

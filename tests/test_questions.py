@@ -31,9 +31,13 @@ def test_it_refuses_missing_answers_and_none_of_these_with_others():
     del incomplete["region"]
     with pytest.raises(AnswerError, match="missing answer for 'region'"):
         validate_answers(incomplete)
-    mixed = {**people.OFFERED_ABROAD, "offer_features": ["none_of_these", "pay_upfront"]}
-    with pytest.raises(AnswerError, match="cannot be combined"):
-        validate_answers(mixed)
+    for alone in (["none_of_these", "pay_upfront"], ["pay_upfront", "not_sure"]):
+        mixed = {**people.OFFERED_ABROAD, "offer_features": alone}
+        with pytest.raises(AnswerError, match="cannot be combined"):
+            validate_answers(mixed)
+    both = {**people.OFFERED_ABROAD, "offer_features": ["none_of_these", "not_sure"]}
+    with pytest.raises(AnswerError, match="'none_of_these' cannot be combined"):
+        validate_answers(both)
     with pytest.raises(AnswerError, match="JSON object"):
         validate_answers(["condition"])
 
@@ -44,8 +48,26 @@ def test_derived_terms_follow_the_contract():
     assert not questions.is_refractory({"treatment_history": "one_failed", "activity": "unsure"})
     assert questions.has_red_flag({"offer_features": ["testimonials"]})
     assert not questions.has_red_flag({"offer_features": ["none_of_these"]})
+    assert not questions.has_red_flag({"offer_features": ["not_sure"]})
     assert not questions.has_red_flag({})
 
 
 def test_the_risk_question_runs_from_low_to_high_with_a_not_sure_option():
     assert questions.BY_KEY["risk_tolerance"].values == ("low", "moderate", "high", "unsure")
+
+
+def test_not_sure_stands_alone_after_none_of_these_and_red_flags_are_the_rest():
+    offer = questions.BY_KEY["offer_features"]
+    assert offer.exclusive == ("none_of_these", "not_sure")
+    assert offer.values[-2:] == offer.exclusive  # "or" comes once, before the two
+    assert offer.label_for("not_sure") == "I'm not sure"
+    assert {
+        "pay_upfront",
+        "many_conditions",
+        "travel_abroad",
+        "no_registration",
+        "testimonials",
+        "same_day_procedure",
+    } == questions.RED_FLAGS
+    answers = {**people.OFFERED_ABROAD, "offer_features": ["not_sure"]}
+    assert validate_answers(answers) == answers

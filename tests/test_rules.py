@@ -159,9 +159,9 @@ def test_validate_requires_sources_and_a_known_indicator():
     rs = RuleSet.build([section("a", sources=(), indicator="loud")], [])
     with pytest.raises(RuleError) as info:
         validate(rs)
-    assert info.value.problems == [
-        "section 'a': unknown indicator 'loud'",
-        "section 'a': needs at least one source",
+    assert [(p.code, p.message) for p in info.value.problems] == [
+        ("unknown-indicator", "section 'a': unknown indicator 'loud'"),
+        ("no-source", "section 'a': needs at least one source"),
     ]
 
 

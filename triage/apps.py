@@ -7,6 +7,5 @@ class TriageConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # Imported for their side effects: ruleset cache invalidation, the ruleset system
-        # check, and recording each ruleset version a summary is built with.
-        from triage import checks, signals, versions  # noqa: F401
+        # Imported for their side effects: ruleset cache invalidation and the ruleset check.
+        from triage import checks, signals  # noqa: F401

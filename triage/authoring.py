@@ -2,52 +2,21 @@
 
 Pure Python, no Django import. The admin builds a *candidate* ruleset from the current one and
 an unsaved edit (``with_section``, ``with_rule``), asks what is wrong with it (``refusals``) and,
-if nothing is, what it would change for patients (``effect``). ``load_rules``, ``verify_rules``
-and the system check use ``refusals`` too, so every way in refuses the same things.
+if nothing is, what it would change for patients (``effect``). ``load_rules`` (through
+``services.ruleset_load``), ``verify_rules`` and the system check call ``refusals`` too, so every
+way in refuses the same things with the same codes and words.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from triage.engine import principles, questions
-from triage.engine.rules import Rule, RuleSet, Section, Shown, evaluate, problems
+from triage.engine import principles
+from triage.engine.questions import answers_in_words
+from triage.engine.rules import Refusal, Rule, RuleSet, Section, Shown, evaluate, problems
 from triage.engine.safety import MANDATORY
-
-# The contract's principles in a line each (docs/contract.md), for messages.
-PRINCIPLES = {
-    1: "every summary starts with 'not-medical-advice' and contains 'approved-protocols'",
-    2: "a red flag, or an offer received, shows 'tourism-warning' right after the mandatory "
-    "sections",
-    3: "where HSCT is described, 'hsct-risks' is shown too",
-    4: "the condition's evidence section is always shown",
-    5: "Crohn's with a fistula shows 'msc-how-it-works', 'msc-safety' and 'evidence-crohns'",
-    6: "refractory relapsing MS or systemic sclerosis shows the HSCT sections",
-    7: "a low or unsure risk answer shows 'weighing-risks', and the risk answer never hides "
-    "safety information",
-    8: "'clinical-trials' and 'questions-to-ask' are always shown",
-    9: "every shown section says why it is shown",
-}
-
-
-# --- answers in words ---------------------------------------------------------------------
-
-
-def answers_in_words(answers: Mapping[str, object]) -> list[tuple[str, str]]:
-    """(question, answer) pairs as a patient would read them, in questionnaire order."""
-    out = []
-    for question in questions.QUESTIONS:
-        if question.key in answers:
-            out.append((question.check_label, question.answer_text(answers[question.key])))  # type: ignore[arg-type]
-    return out
-
-
-def answers_sentence(answers: Mapping[str, object]) -> str:
-    return "; ".join(f"{q}: {a}" for q, a in answers_in_words(answers))
-
 
 # --- candidates ---------------------------------------------------------------------------
 
@@ -89,36 +58,49 @@ def with_rule(current: RuleSet, new: Rule | None, *, old_key: str | None = None)
 # --- what is refused ----------------------------------------------------------------------
 
 
-def mandatory_problems(ruleset: RuleSet) -> list[str]:
+def mandatory_refusals(ruleset: RuleSet) -> list[Refusal]:
     """The mandatory sections must be there and switched on: editors may improve their text,
     never remove them."""
     return [
-        f"section {slug!r} is mandatory: it cannot be deleted or switched off"
+        Refusal(
+            "mandatory-missing",
+            f"section {slug!r} is mandatory: it cannot be deleted or switched off",
+        )
         for slug in MANDATORY
         if slug not in ruleset.sections
     ]
 
 
-def describe_violation(violation: principles.Violation) -> str:
-    return (
-        f"principle {violation.principle} ({PRINCIPLES.get(violation.principle, '')}) would "
-        f"no longer hold: {violation.message}. For example, for these answers: "
-        f"{answers_sentence(violation.answers)}"
-    )
+Check = Callable[[RuleSet], list[Refusal]]
+
+# What a ruleset is checked for before anything else; each check is one function from a ruleset
+# to its refusals, so another (readability, say) is one more entry here.
+CHECKS: list[Check] = [problems, mandatory_refusals]
 
 
-def refusals(ruleset: RuleSet, *, in_words: bool = True) -> list[str]:
-    """Why this ruleset must not be used: unknown names, missing sources, advice, a missing
-    mandatory section, or else the first principle that breaks, with an answer set that breaks
-    it. Empty when it may be used."""
-    found = problems(ruleset) + mandatory_problems(ruleset)
+@dataclass(frozen=True)
+class Assessment:
+    refusals: list[Refusal]
+    report: principles.Report | None  # the proof, when the checks let it run
+
+
+def assess(ruleset: RuleSet, *, stop_after: int = 1) -> Assessment:
+    """Whatever the CHECKS find (unknown names, missing sources, advice, a missing mandatory
+    section...) or, when they find nothing, the principles that break over the whole answer
+    space (the first `stop_after` violations; 0 for all), each with an answer set that breaks
+    it. A proof over unknown names would mean nothing, so it runs only when the checks pass."""
+    found = [refusal for check in CHECKS for refusal in check(ruleset)]
     if found:
-        return found
-    report = principles.verify(ruleset, stop_after=1)
-    if report.violations:
-        first = report.violations[0]
-        return [describe_violation(first) if in_words else str(first)]
-    return []
+        return Assessment(found, None)
+    report = principles.verify(ruleset, stop_after=stop_after)
+    return Assessment([Refusal(v.code, v.describe()) for v in report.violations], report)
+
+
+def refusals(ruleset: RuleSet) -> list[Refusal]:
+    """Why this ruleset must not be used; empty when it may be. The admin, ``load_rules``,
+    ``verify_rules`` and the system check all ask this (or ``assess``), so each refuses the
+    same things with the same codes and words."""
+    return assess(ruleset).refusals
 
 
 # --- what an edit changes -----------------------------------------------------------------
@@ -243,88 +225,3 @@ def coverage(ruleset: RuleSet) -> Coverage:
         unreachable_sections=sorted(set(ruleset.sections) - shown),
         silent_rules=sorted(r.key for r in ruleset.rules if r.active and r.key not in fired),
     )
-
-
-# --- fixture rows -------------------------------------------------------------------------
-
-
-def ordered_values(question: str, values: Iterable[str]) -> list[str]:
-    """Values in the questionnaire's order (unknown ones last, sorted): a stable, readable list."""
-    declared = questions.rule_question_values().get(question, ())
-    values = set(values)
-    return [v for v in declared if v in values] + sorted(values - set(declared))
-
-
-def section_row(slug, title, summary, body, indicator, last_reviewed, next_review, active):
-    """One fixture row of each kind, in the shipped fixtures' key order (shared by the version
-    snapshots here and export.py, so both write the same shape)."""
-    fields = {
-        "slug": slug,
-        "title": title,
-        "summary": summary,
-        "body": body,
-        "indicator": indicator,
-        "last_reviewed": last_reviewed,
-        "next_review": next_review,
-        "active": active,
-    }
-    return {"model": "triage.section", "fields": fields}
-
-
-def source_row(section: str, position: int, label: str, url: str) -> dict:
-    fields = {"section": [section], "position": position, "label": label, "url": url}
-    return {"model": "triage.source", "fields": fields}
-
-
-def rule_row(key: str, section: str, priority: int, active: bool, description=None) -> dict:
-    fields = {"key": key, "section": [section]}
-    if description is not None:
-        fields["description"] = description
-    fields.update(priority=priority, active=active)
-    return {"model": "triage.rule", "fields": fields}
-
-
-def condition_row(rule: str, question: str, operator: str, values) -> dict:
-    fields = {
-        "rule": [rule],
-        "question": question,
-        "operator": operator,
-        "values": ordered_values(question, values),
-    }
-    return {"model": "triage.condition", "fields": fields}
-
-
-def ruleset_objects(ruleset: RuleSet) -> list[dict]:
-    """The engine's ruleset as fixture rows (the shape of fixtures/), sections then rules, each
-    sorted by natural key: ``ruleset_files.ruleset_from_objects`` gives the same version back."""
-    rows: list[dict] = []
-    for slug in sorted(ruleset.sections):
-        s = ruleset.sections[slug]
-        rows.append(
-            section_row(
-                s.slug,
-                s.title,
-                s.summary,
-                s.body,
-                s.indicator,
-                s.last_reviewed,
-                s.next_review,
-                True,
-            )
-        )
-        rows.extend(
-            source_row(slug, position, source.label, source.url)
-            for position, source in enumerate(s.sources, start=1)
-        )
-    for rule in sorted(ruleset.rules, key=lambda r: r.key):
-        rows.append(rule_row(rule.key, rule.section, rule.priority, rule.active))
-        rows.extend(
-            condition_row(rule.key, c.question, c.operator, c.values)
-            for c in sorted(rule.conditions, key=lambda c: c.question)
-        )
-    return rows
-
-
-def dump(rows: list[dict]) -> str:
-    """Fixture text that diffs well: two-space indent, real characters, a final newline."""
-    return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"

@@ -1,7 +1,8 @@
 """A system check on the rules and sections in the database.
 
-It refuses what the admin and ``load_rules`` refuse (unknown names, a section without a source
-or with advice, a missing mandatory section, a broken principle). It reads the database, so it is
+It refuses what the admin and ``load_rules`` refuse (``authoring.refusals``: unknown names, a
+section without a source or with advice, a missing mandatory section, a broken principle), each
+as an error whose id is ``triage.`` and the refusal's code. It reads the database, so it is
 tagged ``database``: Django runs it for ``manage.py check --database default`` and ``migrate``,
 not for every command. Before the tables exist, or while migrations are pending, it says nothing:
 the ruleset cannot be read meaningfully yet.
@@ -14,9 +15,9 @@ from django.db import DatabaseError, connections
 from django.db.migrations.executor import MigrationExecutor
 
 from triage import authoring
-from triage.engine import principles, rules
 
 TAG = "triage"
+HINT = "Fix it in the admin, or correct fixtures/ and run manage.py load_rules."
 
 
 @register(TAG, Tags.database)
@@ -34,13 +35,7 @@ def ruleset_check(app_configs=None, databases=None, **kwargs):
         ruleset = load_ruleset()
     except DatabaseError:
         return []
-    hint = "Fix it in the admin, or correct fixtures/ and run manage.py load_rules."
-    errors = [Error(p, hint=hint, id="triage.E001") for p in rules.problems(ruleset)]
-    errors += [Error(p, hint=hint, id="triage.E002") for p in authoring.mandatory_problems(ruleset)]
-    if not errors:
-        report = principles.verify(ruleset, stop_after=1)
-        errors += [
-            Error(authoring.describe_violation(v), hint=hint, id="triage.E003")
-            for v in report.violations
-        ]
-    return errors
+    return [
+        Error(refusal.message, hint=HINT, id=f"{TAG}.{refusal.code}")
+        for refusal in authoring.refusals(ruleset)
+    ]

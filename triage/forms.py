@@ -32,6 +32,7 @@ class QuestionForm(forms.Form):
         q = self.question
         selected = self.selected()
         rows = []
+        first_exclusive = q.exclusive[0] if q.multiple and q.exclusive else None
         for index, choice in enumerate(q.choices):
             input_id = q.key if index == 0 else f"{q.key}-{choice.value}"
             rows.append(
@@ -41,7 +42,8 @@ class QuestionForm(forms.Form):
                     "label": choice.label,
                     "hint": choice.hint,
                     "checked": choice.value in selected,
-                    "exclusive": bool(q.multiple and choice.value == q.exclusive),
+                    "exclusive": q.multiple and choice.value in q.exclusive,
+                    "divider": choice.value == first_exclusive,  # "or" before the ones alone
                 }
             )
         return rows
@@ -53,8 +55,9 @@ class QuestionForm(forms.Form):
     def clean_answer(self):
         value = self.cleaned_data["answer"]
         q = self.question
-        if q.multiple and q.exclusive in value and len(value) > 1:
-            label = q.label_for(q.exclusive)
+        alone = [v for v in q.exclusive if v in value] if q.multiple else []
+        if alone and len(value) > 1:
+            label = q.label_for(alone[0])
             raise forms.ValidationError(
                 f"Select '{label}' on its own, or select what the offer included",
                 code="exclusive",

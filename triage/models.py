@@ -12,17 +12,10 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from triage.engine import codes, questions, rules
+from triage.engine import codes, rules
 
-INDICATOR_CHOICES = [
-    ("info", "Information"),
-    ("warning", "Warning"),
-    ("critical", "Critical"),
-]
-OPERATOR_CHOICES = [("in", "is one of"), ("not_in", "is none of")]
-QUESTION_CHOICES = [(q.key, q.check_label) for q in questions.QUESTIONS] + [
-    (d.key, f"(derived) {d.key.replace('_', ' ')}") for d in questions.DERIVED.values()
-]
+INDICATOR_CHOICES = list(rules.INDICATORS.items())
+OPERATOR_CHOICES = list(rules.OPERATOR_WORDS.items())
 
 
 class SectionManager(models.Manager):
@@ -139,7 +132,10 @@ class ConditionManager(models.Manager):
 
 class Condition(models.Model):
     rule = models.ForeignKey(Rule, on_delete=models.CASCADE, related_name="conditions")
-    question = models.CharField(max_length=40, choices=QUESTION_CHOICES)
+    # A question key or derived term from the questionnaire (questions.rule_question_values()).
+    # No model choices: the admin form checks it against the questionnaire, so rewording a
+    # question's label needs no migration; load_rules and the system check refuse unknown keys.
+    question = models.CharField(max_length=40)
     operator = models.CharField(max_length=10, choices=OPERATOR_CHOICES, default="in")
     values = models.JSONField(help_text="A list of answer values.")
 

@@ -1,7 +1,11 @@
-"""Read rules and sections straight from fixture files into an engine RuleSet.
+"""The fixture format of rules and sections, read and written in one place.
 
-No database needed: the exhaustive principle tests and `verify_rules`-style checks can prove
-a fixture file before it is ever loaded.
+Reading needs no database: ``load_files`` turns fixture files into an engine RuleSet, so the
+exhaustive principle tests and ``verify_rules FILE`` can prove a file before it is loaded.
+Writing has two sources, the engine's RuleSet (the snapshot kept with each ruleset version)
+and the database (``export_rules``), walked into the same rows by the same builders: sorted by
+natural key, keys within a row in the shipped fixtures' order, values in the questionnaire's
+order, text indented with real characters, so an edit in the admin shows up as a small diff.
 """
 
 from __future__ import annotations
@@ -10,7 +14,11 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
-from triage.engine import rules
+from triage.engine import questions, rules
+
+FILES = ("sections.json", "rules.json")
+
+# --- reading ------------------------------------------------------------------------------
 
 
 def ruleset_from_objects(objects: Iterable[dict], active_only: bool = True) -> rules.RuleSet:
@@ -68,3 +76,95 @@ def load_files(paths: Iterable[Path]) -> rules.RuleSet:
     for path in paths:
         objects.extend(json.loads(Path(path).read_text(encoding="utf-8")))
     return ruleset_from_objects(objects)
+
+
+# --- writing: one walk, two sources ---------------------------------------------------------
+
+
+def ordered_values(question: str, values: Iterable[str]) -> list[str]:
+    """Values in the questionnaire's order (unknown ones last, sorted): a stable, readable list."""
+    declared = questions.rule_question_values().get(question, ())
+    values = set(values)
+    return [v for v in declared if v in values] + sorted(values - set(declared))
+
+
+def section_rows(
+    section: rules.Section, *, active: bool = True, positions: Iterable[int] | None = None
+) -> list[dict]:
+    """A section row, in the shipped fixtures' key order, then a row per source (numbered from
+    1 unless the stored `positions` are given)."""
+    s = section
+    fields = {
+        "slug": s.slug,
+        "title": s.title,
+        "summary": s.summary,
+        "body": s.body,
+        "indicator": s.indicator,
+        "last_reviewed": s.last_reviewed,
+        "next_review": s.next_review,
+        "active": active,
+    }
+    rows = [{"model": "triage.section", "fields": fields}]
+    numbers = positions if positions is not None else range(1, len(s.sources) + 1)
+    for position, source in zip(numbers, s.sources, strict=True):
+        fields = {"section": [s.slug], "position": position, "label": source.label}
+        fields["url"] = source.url
+        rows.append({"model": "triage.source", "fields": fields})
+    return rows
+
+
+def rule_rows(rule: rules.Rule, *, description: str | None = None) -> list[dict]:
+    """A rule row (with its description when there is one to keep), then its conditions."""
+    fields: dict[str, object] = {"key": rule.key, "section": [rule.section]}
+    if description is not None:
+        fields["description"] = description
+    fields.update(priority=rule.priority, active=rule.active)
+    rows = [{"model": "triage.rule", "fields": fields}]
+    for c in sorted(rule.conditions, key=lambda c: c.question):
+        fields = {"rule": [rule.key], "question": c.question, "operator": c.operator}
+        fields["values"] = ordered_values(c.question, c.values)
+        rows.append({"model": "triage.condition", "fields": fields})
+    return rows
+
+
+def ruleset_objects(ruleset: rules.RuleSet) -> list[dict]:
+    """The engine's ruleset as fixture rows, sections then rules, each sorted by natural key:
+    ``ruleset_from_objects`` gives the same version back."""
+    rows: list[dict] = []
+    for slug in sorted(ruleset.sections):
+        rows.extend(section_rows(ruleset.sections[slug]))
+    for rule in sorted(ruleset.rules, key=lambda r: r.key):
+        rows.extend(rule_rows(rule))
+    return rows
+
+
+def database_objects() -> tuple[list[dict], list[dict]]:
+    """Every section (with its sources) and every rule (with its conditions) in the database,
+    switched off or not, as the rows of sections.json and rules.json: the files are the whole
+    state, and ``load_rules`` of them rebuilds the same ruleset version."""
+    from triage.models import Rule, Section  # the reading half needs no database
+
+    sections: list[dict] = []
+    for s in Section.objects.order_by("slug").prefetch_related("sources"):
+        positions = [source.position for source in s.sources.all()]
+        sections.extend(section_rows(s.to_engine(), active=s.active, positions=positions))
+    found: list[dict] = []
+    for r in Rule.objects.order_by("key").select_related("section").prefetch_related("conditions"):
+        found.extend(rule_rows(r.to_engine(), description=r.description))
+    return sections, found
+
+
+def dump(rows: list[dict]) -> str:
+    """Fixture text that diffs well: two-space indent, real characters, a final newline."""
+    return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
+
+
+def write_database(directory: Path) -> list[Path]:
+    """Write sections.json and rules.json from the database into `directory` (made if missing)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, rows in zip(FILES, database_objects(), strict=True):
+        path = directory / name
+        path.write_text(dump(rows), encoding="utf-8")
+        written.append(path)
+    return written

@@ -1,19 +1,32 @@
-"""Writes: the one place a finished questionnaire becomes a stored summary."""
+"""Writes: the places where a finished questionnaire becomes a stored summary and where fixture
+files become the rules and sections in use. Each does its whole job here (validation, the
+write, the ruleset version record), not in signal receivers; signals only clear the cache."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+import logging
+import tempfile
+from collections.abc import Iterable, Mapping
+from pathlib import Path
 
-from django.db import IntegrityError, transaction
+from django.core.management import call_command
+from django.db import DatabaseError, IntegrityError, transaction
 
+from triage import authoring, versions
 from triage.cards import build_cards
-from triage.engine import questions
-from triage.models import Submission
-from triage.selectors import active_ruleset
+from triage.engine import principles, questions, rules
+from triage.models import Condition, Rule, RulesetVersion, Section, Source, Submission
+from triage.selectors import active_ruleset, clear_ruleset_cache, load_ruleset
+
+logger = logging.getLogger(__name__)
+
+# --- summaries ------------------------------------------------------------------------------
 
 
 def submission_create(*, answers: Mapping[str, object]) -> Submission:
-    """Validate complete answers, build the summary and store both with the ruleset version.
+    """Validate complete answers, build the summary and store both with the ruleset version,
+    recording that version (with what it contained) the first time a summary uses it.
 
     Raises questions.AnswerError for answers that break the contract, so an incomplete or
     tampered journey is never stored.
@@ -24,10 +37,114 @@ def submission_create(*, answers: Mapping[str, object]) -> Submission:
     for attempt in range(5):
         try:
             with transaction.atomic():
-                return Submission.objects.create(
+                submission = Submission.objects.create(
                     answers=cleaned, result=cards, ruleset_version=ruleset.version
                 )
+            break
         except IntegrityError:  # a reference code already in use: draw another
             if attempt == 4:
                 raise
-    raise AssertionError("unreachable")
+    _record_version(ruleset)
+    return submission
+
+
+def _record_version(ruleset: rules.RuleSet) -> None:
+    try:
+        with transaction.atomic():
+            if not RulesetVersion.objects.filter(version=ruleset.version).exists():
+                versions.record(ruleset, recorded_by="submission")
+    except DatabaseError:  # never stop a patient's summary being saved
+        logger.exception("Could not record ruleset version %s", ruleset.version)
+
+
+# --- rules and sections from fixture files --------------------------------------------------
+
+MODEL_ORDER = ["triage.section", "triage.source", "triage.rule", "triage.condition"]
+
+
+class RulesetRefused(Exception):
+    """Fixture files that must not be loaded; nothing was changed. `refusals` holds the
+    ruleset's refusals when the files were readable but the result was not acceptable."""
+
+    def __init__(self, message: str, refusals: Iterable[rules.Refusal] = ()):
+        super().__init__(message)
+        self.refusals = list(refusals)
+
+
+def ruleset_load(paths: list[Path], *, replace: bool) -> principles.Report:
+    """Load fixture files, all or nothing: with `replace`, they become every rule and section;
+    otherwise their rows are added or updated. The result must pass ``authoring.refusals``
+    (the admin's and the system check's test) or RulesetRefused is raised and the database is
+    as it was. Records the version loaded and a history row for each row it changed."""
+    try:
+        with transaction.atomic():
+            if replace:
+                Condition.objects.all().delete()
+                Rule.objects.all().delete()
+                Source.objects.all().delete()
+                Section.objects.all().delete()
+            _load_rows(_read_rows(paths), replace=replace)
+            ruleset = load_ruleset()
+            found = authoring.assess(ruleset)
+            if found.refusals:
+                message = "; ".join(r.message for r in found.refusals)
+                raise RulesetRefused(message, found.refusals)
+            versions.record_loaded(ruleset)  # version and history rows, inside the transaction
+    finally:
+        clear_ruleset_cache()
+    assert found.report is not None  # the checks passed, so the proof ran
+    return found.report
+
+
+def _read_rows(paths: list[Path]) -> list[dict]:
+    rows: list[dict] = []
+    for path in paths:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise RulesetRefused(f"{path.name}: not a readable JSON fixture ({exc})") from None
+        if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
+            raise RulesetRefused(f"{path.name}: a fixture is a JSON list of objects")
+        for row in data:
+            if row.get("model") not in MODEL_ORDER:
+                raise RulesetRefused(f"{path.name}: unexpected model {row.get('model')!r}")
+        rows.extend(data)
+    return rows
+
+
+def _load_rows(rows: list[dict], *, replace: bool) -> None:
+    """All rows in dependency order in one loaddata call, so a file may refer to sections
+    defined in another file whatever the names sort as."""
+    rows = sorted(rows, key=lambda row: MODEL_ORDER.index(row["model"]))
+    _check_references(rows, replace)
+    with tempfile.TemporaryDirectory() as tmp:
+        combined = Path(tmp) / "rules_and_sections.json"
+        combined.write_text(json.dumps(rows), encoding="utf-8")
+        try:
+            call_command("loaddata", str(combined), verbosity=0)
+        except Exception as exc:  # loaddata wraps many error types; all of them mean "refuse"
+            lines = [line for line in str(exc).splitlines() if line.strip()]
+            raise RulesetRefused(lines[-1] if lines else repr(exc)) from None
+
+
+def _check_references(rows: list[dict], replace: bool) -> None:
+    """Name a reference to a section or rule that does not exist, before loaddata would fail
+    on it with a database error."""
+    sections = {r["fields"].get("slug") for r in rows if r["model"] == "triage.section"}
+    rule_keys = {r["fields"].get("key") for r in rows if r["model"] == "triage.rule"}
+    if not replace:
+        sections |= set(Section.objects.values_list("slug", flat=True))
+        rule_keys |= set(Rule.objects.values_list("key", flat=True))
+    for row in rows:
+        fields = row.get("fields") or {}
+        if row["model"] in ("triage.source", "triage.rule"):
+            ref = (fields.get("section") or [None])[0]
+            if ref not in sections:
+                name = fields.get("key") or fields.get("label")
+                raise RulesetRefused(f"{row['model']} {name!r}: unknown section {ref!r}")
+        if row["model"] == "triage.condition":
+            ref = (fields.get("rule") or [None])[0]
+            if ref not in rule_keys:
+                raise RulesetRefused(
+                    f"condition on {fields.get('question')!r}: unknown rule {ref!r}"
+                )

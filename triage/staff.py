@@ -24,9 +24,9 @@ from triage.engine import codes
 from triage.middleware import address_hash
 from triage.models import Lookup, Submission
 from triage.pages import show
+from triage.roles import CLINIC_STAFF as STAFF_GROUP
 from triage.views import summary_context
 
-STAFF_GROUP = "Clinic staff"
 WINDOW = timedelta(minutes=10)
 LIMIT_PER_USER = 30
 LIMIT_PER_ADDRESS = 60

@@ -1,25 +1,17 @@
 """Every ruleset version that built a summary or was saved, kept so it can be looked up.
 
 A submission stores only its ruleset version (a content hash). When a summary is saved with a
-version not seen before, or an admin or ``load_rules`` saves rules and sections, the version is
-recorded with a snapshot of what it contained, as fixture rows (``authoring.ruleset_objects``),
-from which ``ruleset_files.ruleset_from_objects`` rebuilds exactly that version.
+version not seen before (``services.submission_create``), or an admin or ``load_rules`` saves
+rules and sections, the version is recorded with a snapshot of what it contained, as fixture
+rows (``ruleset_files.ruleset_objects``), from which ``ruleset_files.ruleset_from_objects``
+rebuilds exactly that version.
 """
 
 from __future__ import annotations
 
-import logging
-
-from django.db import DatabaseError, transaction
-from django.db.models.signals import post_save
-from django.dispatch import receiver
-
-from triage import selectors
-from triage.authoring import ruleset_objects
 from triage.engine import rules
-from triage.models import Condition, Rule, RulesetVersion, Section, Source, Submission
-
-logger = logging.getLogger(__name__)
+from triage.models import Condition, Rule, RulesetVersion, Section, Source
+from triage.ruleset_files import ruleset_objects
 
 
 def record(ruleset: rules.RuleSet, *, recorded_by: str, user=None) -> RulesetVersion:
@@ -54,25 +46,3 @@ def record_loaded(ruleset: rules.RuleSet) -> None:
         reason = "Loaded by load_rules"
         history.bulk_history_create(added, default_change_reason=reason)
         history.bulk_history_create(changed, update=True, default_change_reason=reason)
-
-
-@receiver(post_save, sender=Submission)
-def _submission_saved(sender, instance, created, raw=False, **kwargs):
-    if not created or raw:
-        return
-    try:
-        with transaction.atomic():
-            if RulesetVersion.objects.filter(version=instance.ruleset_version).exists():
-                return
-            for ruleset in (selectors.active_ruleset(), selectors.load_ruleset()):
-                if ruleset.version == instance.ruleset_version:
-                    record(ruleset, recorded_by="submission")
-                    return
-            # The ruleset changed between building the summary and now: keep the version,
-            # without contents, rather than nothing.
-            RulesetVersion.objects.get_or_create(
-                version=instance.ruleset_version,
-                defaults={"recorded_by": "submission", "snapshot": None},
-            )
-    except DatabaseError:  # never stop a patient's summary being saved
-        logger.exception("Could not record ruleset version %s", instance.ruleset_version)

@@ -17,7 +17,7 @@
     });
   });
 
-  // "None of these" cannot be combined with the other boxes.
+  // "None of these" and "I'm not sure" cannot be combined with the other boxes.
   document.querySelectorAll(".choices--checkboxes").forEach(function (group) {
     var boxes = group.querySelectorAll("input[type=checkbox]");
     boxes.forEach(function (box) {

@@ -9,6 +9,7 @@ so a mistyped code is caught instead of opening someone else's summary.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 VALUE = {ch: i for i, ch in enumerate(ALPHABET)}
@@ -53,8 +54,9 @@ def is_valid(code: str) -> bool:
     )
 
 
-def new_code() -> str:
-    body = "".join(secrets.choice(ALPHABET) for _ in range(LENGTH - 1))
+def new_code(choice: Callable[[str], str] = secrets.choice) -> str:
+    """A fresh code from a cryptographic source (tests pass a seeded `choice` to replay one)."""
+    body = "".join(choice(ALPHABET) for _ in range(LENGTH - 1))
     return body + check_character(body)
 
 

@@ -52,14 +52,43 @@ PRINCIPLE_TESTS: tuple[tuple[str, frozenset[str]], ...] = (
 )
 
 
+# Each principle of the contract in a line, for messages; check() below tests them. A new
+# principle is a row here and a test in check().
+PRINCIPLES = {
+    1: "every summary starts with 'not-medical-advice' and contains 'approved-protocols'",
+    2: "a red flag, or an offer received, shows 'tourism-warning' right after the mandatory "
+    "sections",
+    3: "where HSCT is described, 'hsct-risks' is shown too",
+    4: "the condition's evidence section is always shown",
+    5: "Crohn's with a fistula shows 'msc-how-it-works', 'msc-safety' and 'evidence-crohns'",
+    6: "refractory relapsing MS or systemic sclerosis shows the HSCT sections",
+    7: "a low or unsure risk answer shows 'weighing-risks', and the risk answer never hides "
+    "safety information",
+    8: "'clinical-trials' and 'questions-to-ask' are always shown",
+    9: "every shown section says why it is shown",
+}
+
+
 @dataclass(frozen=True)
 class Violation:
     principle: int
     message: str
     answers: Mapping[str, object]
 
+    @property
+    def code(self) -> str:
+        return f"principle-{self.principle}"
+
+    def describe(self) -> str:
+        """The broken principle, what went wrong and an answer set it goes wrong for, in words."""
+        return (
+            f"principle {self.principle} ({PRINCIPLES.get(self.principle, '')}) would no longer "
+            f"hold: {self.message}. For example, for these answers: "
+            f"{questions.answers_sentence(self.answers)}"
+        )
+
     def __str__(self) -> str:
-        return f"principle {self.principle}: {self.message} (for example: {dict(self.answers)})"
+        return self.describe()
 
 
 def check(answers: Mapping[str, object], shown: list[Shown]) -> list[tuple[int, str]]:
@@ -113,10 +142,12 @@ def _tests(ruleset: RuleSet) -> dict[str, list[frozenset[str]]]:
 
 
 def _options(question: questions.Question) -> list[object]:
+    """Every answer a person can give: one value, or for the multi-choice question any value
+    that stands alone, or any non-empty set of the others."""
     if not question.multiple:
         return list(question.values)
-    others = [v for v in question.values if v != question.exclusive]
-    subsets: list[object] = [[question.exclusive]] if question.exclusive else []
+    others = [v for v in question.values if v not in question.exclusive]
+    subsets: list[object] = [[v] for v in question.exclusive]
     for size in range(1, len(others) + 1):
         subsets.extend(list(combo) for combo in itertools.combinations(others, size))
     return subsets
@@ -166,8 +197,8 @@ def random_answers(rng: random.Random, pick: float = 0.3) -> dict[str, object]:
         if not questions.applies(q, answers):
             continue
         if q.multiple:
-            others = [v for v in q.values if v != q.exclusive]
-            answers[q.key] = [v for v in others if rng.random() < pick] or [q.exclusive]
+            others = [v for v in q.values if v not in q.exclusive]
+            answers[q.key] = [v for v in others if rng.random() < pick] or [rng.choice(q.exclusive)]
         else:
             answers[q.key] = rng.choice(q.values)
     return answers

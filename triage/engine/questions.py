@@ -42,7 +42,7 @@ class Question:
     caption: str = ""
     why_we_ask: str = ""
     multiple: bool = False
-    exclusive: str = ""  # a value of a multiple question that must stand alone
+    exclusive: tuple[str, ...] = ()  # values of a multiple question that must stand alone
     asked_when: AskedWhen | None = None
 
     @property
@@ -71,8 +71,9 @@ class Question:
                     raise AnswerError(f"unknown value {v!r} for {self.key!r}")
             if len(set(value)) != len(value):
                 raise AnswerError(f"repeated value in {self.key!r}")
-            if self.exclusive in value and len(value) > 1:
-                raise AnswerError(f"{self.exclusive!r} cannot be combined in {self.key!r}")
+            for v in self.exclusive:
+                if v in value and len(value) > 1:
+                    raise AnswerError(f"{v!r} cannot be combined in {self.key!r}")
             return [v for v in self.values if v in value]
         if not isinstance(value, str) or value not in self.values:
             raise AnswerError(f"unknown value {value!r} for {self.key!r}")
@@ -227,7 +228,7 @@ QUESTIONS: tuple[Question, ...] = (
         error="Select what the offer included, or 'None of these'",
         reason="you told us the offer included {answer}",
         multiple=True,
-        exclusive="none_of_these",
+        exclusive=("none_of_these", "not_sure"),
         asked_when=AskedWhen("offer_received", frozenset({"yes", "unsure"})),
         choices=(
             Choice("pay_upfront", "Paying for a treatment that is not proven to work"),
@@ -243,6 +244,7 @@ QUESTIONS: tuple[Question, ...] = (
                 "Cells taken out and put back on the same day",
             ),
             Choice("none_of_these", "None of these"),
+            Choice("not_sure", NOT_SURE),
         ),
     ),
     Question(
@@ -264,7 +266,10 @@ QUESTIONS: tuple[Question, ...] = (
 
 BY_KEY: dict[str, Question] = {q.key: q for q in QUESTIONS}
 KEYS: tuple[str, ...] = tuple(BY_KEY)
-RED_FLAGS: frozenset[str] = frozenset(BY_KEY["offer_features"].values) - {"none_of_these"}
+# A red flag is any warning sign an offer had: every value but those that stand alone.
+RED_FLAGS: frozenset[str] = frozenset(BY_KEY["offer_features"].values) - set(
+    BY_KEY["offer_features"].exclusive
+)
 
 
 # Derived facts: terms the contract defines over several answers. Rule authors may use them
@@ -320,11 +325,31 @@ def facts(answers: Mapping[str, object]) -> dict[str, object]:
     return out
 
 
+def answers_in_words(answers: Mapping[str, object]) -> list[tuple[str, str]]:
+    """(question, answer) pairs as a patient would read them, in questionnaire order."""
+    return [
+        (q.check_label, q.answer_text(answers[q.key]))  # type: ignore[arg-type]
+        for q in QUESTIONS
+        if q.key in answers
+    ]
+
+
+def answers_sentence(answers: Mapping[str, object]) -> str:
+    return "; ".join(f"{q}: {a}" for q, a in answers_in_words(answers))
+
+
 def rule_question_values() -> dict[str, tuple[str, ...]]:
     """Every key a rule condition may name, with its allowed values."""
     out = {q.key: q.values for q in QUESTIONS}
     out.update({d.key: d.values for d in DERIVED.values()})
     return out
+
+
+def rule_question_label(key: str) -> str:
+    """How the admin names a key a rule condition may test."""
+    if key in BY_KEY:
+        return BY_KEY[key].check_label
+    return f"(derived) {key.replace('_', ' ')}"
 
 
 def applies(question: Question, answers: Mapping[str, object]) -> bool:

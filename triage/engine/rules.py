@@ -23,7 +23,8 @@ from triage.engine import advice, questions
 from triage.engine.safety import BUILTIN, MANDATORY
 
 TOURISM_WARNING = "tourism-warning"
-INDICATORS = ("info", "warning", "critical")
+# Indicators as in CDS Hooks cards, with the words an editor reads in the admin.
+INDICATORS = {"info": "Information", "warning": "Warning", "critical": "Critical"}
 
 
 def _holds(answer: object, values: frozenset[str], negate: bool) -> bool:
@@ -34,6 +35,7 @@ def _holds(answer: object, values: frozenset[str], negate: bool) -> bool:
 
 
 OPERATORS = {"in": False, "not_in": True}  # operator name -> whether the test is negated
+OPERATOR_WORDS = {"in": "is one of", "not_in": "is none of"}  # as an editor reads them
 _MISSING = object()
 
 
@@ -208,52 +210,91 @@ def evaluate(answers: Mapping[str, object], ruleset: RuleSet) -> list[Shown]:
     return shown
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """Why a ruleset must not be used: a stable code (for tests, logs and system-check ids)
+    and a message in plain words (for the editor or operator who has to fix it)."""
+
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
 class RuleError(ValueError):
     """A ruleset that names something the questionnaire or the sections do not have."""
 
-    def __init__(self, problems: list[str]):
-        super().__init__("; ".join(problems))
+    def __init__(self, problems: list[Refusal]):
+        super().__init__("; ".join(p.message for p in problems))
         self.problems = problems
 
 
-def problems(ruleset: RuleSet) -> list[str]:
+def problems(ruleset: RuleSet) -> list[Refusal]:
     """Everything wrong with a ruleset's references and content, in plain words."""
     allowed = questions.rule_question_values()
-    out: list[str] = []
+    out: list[Refusal] = []
     for slug, section in sorted(ruleset.sections.items()):
+        where = f"section {slug!r}"
         if section.indicator not in INDICATORS:
-            out.append(f"section {slug!r}: unknown indicator {section.indicator!r}")
+            out.append(
+                Refusal("unknown-indicator", f"{where}: unknown indicator {section.indicator!r}")
+            )
         if not section.sources:
-            out.append(f"section {slug!r}: needs at least one source")
+            out.append(Refusal("no-source", f"{where}: needs at least one source"))
         if not section.title.strip() or not section.body.strip():
-            out.append(f"section {slug!r}: needs a title and a body")
+            out.append(Refusal("no-text", f"{where}: needs a title and a body"))
         for name in ("title", "summary", "body"):
             for phrase in dict.fromkeys(advice.find_advice(getattr(section, name))):
                 out.append(
-                    f"section {slug!r}: the {name} gives advice about a person's own "
-                    f"treatment: \u201c{phrase}\u201d (say what is known instead, or "
-                    "\u2018ask your specialist team about \u2026\u2019)"
+                    Refusal(
+                        "advice",
+                        f"{where}: the {name} gives advice about a person's own "
+                        f"treatment: \u201c{phrase}\u201d (say what is known instead, or "
+                        "\u2018ask your specialist team about \u2026\u2019)",
+                    )
                 )
     for rule in ruleset.rules:
         where = f"rule {rule.key!r}"
         if rule.section not in ruleset.sections:
-            out.append(f"{where}: unknown section {rule.section!r}")
+            out.append(Refusal("unknown-section", f"{where}: unknown section {rule.section!r}"))
         elif rule.section in MANDATORY:
-            out.append(f"{where}: section {rule.section!r} is always shown and takes no rules")
+            out.append(
+                Refusal(
+                    "rule-on-mandatory",
+                    f"{where}: section {rule.section!r} is always shown and takes no rules",
+                )
+            )
         seen = set()
         for cond in rule.conditions:
             if cond.question not in allowed:
-                out.append(f"{where}: unknown question {cond.question!r}")
+                out.append(
+                    Refusal("unknown-question", f"{where}: unknown question {cond.question!r}")
+                )
                 continue
             if cond.question in seen:
-                out.append(f"{where}: more than one condition on {cond.question!r}")
+                out.append(
+                    Refusal(
+                        "repeated-question",
+                        f"{where}: more than one condition on {cond.question!r}",
+                    )
+                )
             seen.add(cond.question)
             if cond.operator not in OPERATORS:
-                out.append(f"{where}: unknown operator {cond.operator!r}")
+                out.append(
+                    Refusal("unknown-operator", f"{where}: unknown operator {cond.operator!r}")
+                )
             if not cond.values:
-                out.append(f"{where}: condition on {cond.question!r} lists no values")
+                out.append(
+                    Refusal("no-values", f"{where}: condition on {cond.question!r} lists no values")
+                )
             for value in sorted(cond.values - set(allowed[cond.question])):
-                out.append(f"{where}: unknown value {value!r} for {cond.question!r}")
+                out.append(
+                    Refusal(
+                        "unknown-value",
+                        f"{where}: unknown value {value!r} for {cond.question!r}",
+                    )
+                )
     return out
 
 

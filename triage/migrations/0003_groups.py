@@ -1,13 +1,13 @@
 """The two roles, so a fresh install has them: 'Content editors' edit rules and sections (and
 read their history and the ruleset versions); 'Clinic staff' read submissions and edit nothing.
-Names are relied on elsewhere (triage.staff.STAFF_GROUP); do not rename them here alone.
+The names come from triage.roles, where everything else reads them.
 Going back leaves the groups in place: people may belong to them."""
 
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-EDITORS = "Content editors"
-STAFF = "Clinic staff"
+from triage.roles import CLINIC_STAFF as STAFF
+from triage.roles import EDITORS
 
 EDITOR_PERMISSIONS = [
     f"{action}_{model}"

@@ -6,7 +6,7 @@ import datetime
 
 from django import template
 
-from triage.admin_views import can_author
+from triage.admin.views import can_author
 from triage.models import Section
 
 register = template.Library()

@@ -1,58 +1,20 @@
-"""Section bodies are Markdown written by admins: render it, then sanitise it, so that no
-script or raw HTML an editor typed can reach a patient's page."""
+"""Template filters for the patient pages: a section's Markdown as safe HTML, dates in words."""
 
 from __future__ import annotations
 
 import datetime
-import re
-from functools import lru_cache
 
-import markdown as md
-import nh3
 from django import template
 from django.utils.safestring import mark_safe
 
+from triage.markdown import render_markdown
+
 register = template.Library()
-
-ALLOWED_TAGS = {"p", "ul", "ol", "li", "strong", "em", "a", "h3", "h4", "br", "blockquote"}
-ALLOWED_ATTRIBUTES = {"a": {"href"}}
-
-
-LIST_ITEM = re.compile(r"^ {0,3}(?:[-*+]|\d+\.) ")
-
-
-def separate_lists(text: str) -> str:
-    """Start a list where an editor starts one: Python-Markdown needs a blank line between a
-    paragraph and the list after it, or it runs the items into the paragraph as " - " text."""
-    lines: list[str] = []
-    in_list = False
-    for line in text.splitlines():
-        item = bool(LIST_ITEM.match(line))
-        if item and not in_list and lines and lines[-1].strip():
-            lines.append("")
-        if not line.strip():
-            in_list = False
-        elif item:
-            in_list = True
-        lines.append(line)
-    return "\n".join(lines)
-
-
-@lru_cache(maxsize=512)
-def render_markdown(text: str) -> str:
-    html = md.markdown(separate_lists(text or ""), extensions=["sane_lists"], output_format="html")
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"https", "http", "mailto"},
-        link_rel="noopener noreferrer",
-    )
 
 
 @register.filter(name="markdown")
 def markdown_filter(text: str) -> str:
-    return mark_safe(render_markdown(text))  # noqa: S308  # nosec B308 B703 (nh3 above)
+    return mark_safe(render_markdown(text))  # noqa: S308  # nosec B308 B703 (nh3 in render_markdown)
 
 
 @register.filter

@@ -7,7 +7,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from triage import export
+from triage import ruleset_files
 from triage.selectors import load_ruleset
 
 
@@ -25,7 +25,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, directory, **options):
-        paths = export.write(Path(directory))
+        paths = ruleset_files.write_database(Path(directory))
         for path in paths:
             self.stdout.write(f"Wrote {path}")
         self.stdout.write(f"Ruleset version {load_ruleset().version}.")

@@ -9,7 +9,6 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from triage import authoring
-from triage.engine import principles, rules
 from triage.ruleset_files import load_files
 from triage.selectors import load_ruleset
 
@@ -36,24 +35,29 @@ class Command(BaseCommand):
         started = time.perf_counter()
         ruleset = load_files([Path(f) for f in files]) if files else load_ruleset()
         where = ", ".join(files) if files else "the database"
-        found = rules.problems(ruleset) + authoring.mandatory_problems(ruleset)
-        report = principles.verify(ruleset)
-        cover = authoring.coverage(ruleset)
-        elapsed = time.perf_counter() - started
+        found = authoring.assess(ruleset, stop_after=0)  # every violation, not just the first
         out = self.stdout.write
         out(f"Ruleset {ruleset.version} from {where}.")
+        report = found.report
+        if report is None:  # names the proof cannot work with: say what they are, and stop
+            for refusal in found.refusals:
+                out(self.style.ERROR(f"[{refusal.code}] {refusal.message}"))
+            raise CommandError(
+                f"{len(found.refusals)} problem(s): this ruleset must not be used "
+                "(the principles were not checked)"
+            )
+        cover = authoring.coverage(ruleset)
+        elapsed = time.perf_counter() - started
         out(
             f"Checked {report.combinations:,} answer combinations ({report.classes:,} classes) "
             f"in {elapsed:.2f} s."
         )
-        for problem in found:
-            out(self.style.ERROR(f"Problem: {problem}"))
-        if report.violations:
-            out(self.style.ERROR(f"{len(report.violations):,} principle violation(s):"))
-            for violation in report.violations[:SHOW]:
-                out(self.style.ERROR(f"  {authoring.describe_violation(violation)}"))
-            if len(report.violations) > SHOW:
-                out(f"  … and {len(report.violations) - SHOW:,} more")
+        if found.refusals:
+            out(self.style.ERROR(f"{len(found.refusals):,} principle violation(s):"))
+            for refusal in found.refusals[:SHOW]:
+                out(self.style.ERROR(f"  [{refusal.code}] {refusal.message}"))
+            if len(found.refusals) > SHOW:
+                out(f"  … and {len(found.refusals) - SHOW:,} more")
         else:
             out(self.style.SUCCESS("Every principle holds."))
         out(_listing("Rules that can never fire", cover.silent_rules))
@@ -65,10 +69,9 @@ class Command(BaseCommand):
             if s.next_review and s.next_review < today
         ]
         out(_listing("Reviews overdue", overdue))
-        if found or report.violations:
+        if found.refusals:
             raise CommandError(
-                f"{len(found)} problem(s) and {len(report.violations):,} principle "
-                "violation(s): this ruleset must not be used"
+                f"{len(found.refusals):,} principle violation(s): this ruleset must not be used"
             )
 
 

@@ -23,7 +23,8 @@ from django.forms.models import BaseInlineFormSet
 from triage import authoring
 from triage.engine import advice, questions, rules
 from triage.engine.safety import MANDATORY
-from triage.models import OPERATOR_CHOICES, Condition, Rule, Section, Source
+from triage.models import Condition, Rule, Section, Source
+from triage.ruleset_files import ordered_values
 from triage.selectors import load_ruleset
 
 CONFIRM = "_confirm_effect"  # POST key carrying "current-version:candidate-version"
@@ -131,17 +132,14 @@ def value_choices() -> list[tuple[str, list[tuple[str, str]]]]:
     groups = []
     for key, values in questions.rule_question_values().items():
         question = questions.BY_KEY.get(key)
-        label = question.check_label if question else f"(derived) {key.replace('_', ' ')}"
+        label = questions.rule_question_label(key)
         options = [(f"{key}:{v}", question.label_for(v) if question else v) for v in values]
         groups.append((label, options))
     return groups
 
 
 def question_choices() -> list[tuple[str, str]]:
-    return [
-        (key, questions.BY_KEY[key].check_label if key in questions.BY_KEY else f"(derived) {key}")
-        for key in questions.rule_question_values()
-    ]
+    return [(key, questions.rule_question_label(key)) for key in questions.rule_question_values()]
 
 
 class ConditionForm(forms.ModelForm):
@@ -149,7 +147,7 @@ class ConditionForm(forms.ModelForm):
         choices=question_choices,
         error_messages={"invalid_choice": "Unknown question \u201c%(value)s\u201d."},
     )
-    operator = forms.ChoiceField(choices=OPERATOR_CHOICES)
+    operator = forms.ChoiceField(choices=list(rules.OPERATOR_WORDS.items()))
     values = ValuesField(
         choices=value_choices,
         help_text="Only the answers of the chosen question apply.",
@@ -191,7 +189,7 @@ class ConditionForm(forms.ModelForm):
                     f"Unknown value \u201c{value}\u201d for \u201c{question}\u201d."
                 )
             values.append(value)
-        return authoring.ordered_values(question, values)
+        return ordered_values(question, values)
 
 
 class RuleForm(ParentForm):
@@ -229,7 +227,7 @@ class CheckedFormSet(BaseInlineFormSet):
                 continue
             yield form
 
-    def candidate(self, current: rules.RuleSet) -> tuple[rules.RuleSet, list[str]]:
+    def candidate(self, current: rules.RuleSet) -> tuple[rules.RuleSet, list[rules.Refusal]]:
         """The ruleset with this edit applied, and what is wrong with the edited object alone."""
         raise NotImplementedError
 
@@ -244,10 +242,10 @@ class CheckedFormSet(BaseInlineFormSet):
             return
         current = load_ruleset()
         candidate, own = self.candidate(current)
-        found = list(dict.fromkeys(own + authoring.refusals(candidate)))
+        found = list({r.message: r for r in own + authoring.refusals(candidate)}.values())
         if found:
-            self.ruleset_errors = found
-            raise ValidationError(found, code="refused")
+            self.ruleset_errors = [r.message for r in found]
+            raise ValidationError([ValidationError(r.message, code=r.code) for r in found])
         found_effect = authoring.effect(current, candidate)
         if found_effect.none:
             self.instance._change_reason = "No patient's summary changes"
@@ -333,7 +331,7 @@ class ConditionFormSet(CheckedFormSet):
             active=rule.active,
         )
         alone = rules.RuleSet.build([rule.section.to_engine()], [new])
-        own = [p for p in rules.problems(alone) if p.startswith(f"rule {rule.key!r}")]
+        own = [p for p in rules.problems(alone) if p.message.startswith(f"rule {rule.key!r}")]
         old_key = None
         if rule.pk:
             old_key = Rule.objects.filter(pk=rule.pk).values_list("key", flat=True).first()

@@ -1,7 +1,7 @@
-"""The admin: sections and rules edited safely, with their history, and the tools around them.
+"""Sections and rules edited safely in the admin, with their history.
 
 Every edit of a section (with its sources) or a rule (with its conditions) is checked as a whole
-ruleset before it is saved (see ``admin_forms``); an edit that changes patients' summaries is
+ruleset before it is saved (see ``triage.admin.forms``); an edit that changes patients' summaries is
 shown first (how many answer combinations, with examples) and saved only once confirmed.
 Deleting is checked the same way. History comes from django-simple-history, read-only here:
 reverting an old version would skip the checks.
@@ -24,8 +24,10 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
-from triage import admin_views, authoring, versions
-from triage.admin_forms import (
+from triage import authoring, versions
+from triage.admin import views
+from triage.admin.filters import DUE_SOON_DAYS, ReviewFilter
+from triage.admin.forms import (
     CONFIRM,
     ConditionForm,
     ConditionFormSet,
@@ -34,20 +36,11 @@ from triage.admin_forms import (
     SourceForm,
     SourceFormSet,
 )
+from triage.engine.rules import OPERATOR_WORDS
 from triage.engine.safety import MANDATORY
-from triage.models import (
-    Condition,
-    Lookup,
-    Rule,
-    RulesetVersion,
-    Section,
-    Source,
-    Submission,
-)
+from triage.markdown import render_markdown
+from triage.models import Condition, Rule, Section, Source
 from triage.selectors import load_ruleset
-from triage.templatetags.triage_tags import render_markdown
-
-DUE_SOON_DAYS = 30
 
 
 def try_url(answers) -> str:
@@ -127,8 +120,8 @@ class AuthoringAdmin(SimpleHistoryAdmin):
             candidate = self.without(obj, current)
             refused = authoring.refusals(candidate)
             if refused:
-                for reason in refused:
-                    messages.error(request, f"{obj} cannot be deleted: {reason}")
+                for refusal in refused:
+                    messages.error(request, f"{obj} cannot be deleted: {refusal.message}")
                 opts = self.model._meta
                 return HttpResponseRedirect(
                     reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
@@ -203,29 +196,6 @@ def _examples(effect, ruleset):
 
 
 # --- sections ---------------------------------------------------------------------------
-
-
-class ReviewFilter(admin.SimpleListFilter):
-    title = "review"
-    parameter_name = "review"
-
-    def lookups(self, request, model_admin):
-        return [
-            ("overdue", "Overdue"),
-            ("soon", f"Due within {DUE_SOON_DAYS} days"),
-            ("ok", "Not due yet"),
-        ]
-
-    def queryset(self, request, queryset):
-        today = datetime.date.today()
-        soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
-        if self.value() == "overdue":
-            return queryset.filter(next_review__lt=today)
-        if self.value() == "soon":
-            return queryset.filter(next_review__gte=today, next_review__lte=soon)
-        if self.value() == "ok":
-            return queryset.filter(next_review__gt=soon)
-        return queryset
 
 
 class SourceInline(admin.TabularInline):
@@ -316,91 +286,15 @@ class RuleAdmin(AuthoringAdmin):
     @admin.display(description="Conditions (all must hold)")
     def conditions_text(self, obj):
         parts = [
-            f"{c.question} {'is one of' if c.operator == 'in' else 'is none of'} "
+            f"{c.question} {OPERATOR_WORDS.get(c.operator, c.operator)} "
             f"{', '.join(map(str, c.values))}"
             for c in obj.conditions.all()
         ]
         return "; ".join(parts) or "always"
 
     def get_urls(self):
-        view = self.admin_site.admin_view(admin_views.TryRules.as_view(model_admin=self))
+        view = self.admin_site.admin_view(views.TryRules.as_view(model_admin=self))
         return [path("try/", view, name="triage_rule_try"), *super().get_urls()]
 
     def without(self, obj, current):
         return authoring.with_rule(current, None, old_key=obj.key)
-
-
-# --- submissions and ruleset versions ---------------------------------------------------
-
-
-@admin.register(Submission)
-class SubmissionAdmin(admin.ModelAdmin):
-    list_display = ["reference", "created", "expires_at", "deleted_at", "version_link"]
-    readonly_fields = [
-        "id",
-        "reference",
-        "answers",
-        "result",
-        "version_link",
-        "created",
-        "expires_at",
-        "deleted_at",
-    ]
-    search_fields = ["reference", "ruleset_version"]
-
-    @admin.display(description="Ruleset version", ordering="ruleset_version")
-    def version_link(self, obj):
-        record = RulesetVersion.objects.filter(version=obj.ruleset_version).first()
-        if record is None:
-            return obj.ruleset_version
-        url = reverse("admin:triage_rulesetversion_change", args=[record.pk])
-        return format_html('<a href="{}">{}</a>', url, obj.ruleset_version)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records kept for audit: visible to admins, changed by no one."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(Lookup)
-class LookupAdmin(ReadOnlyAdmin):
-    """Who looked up which code, when, and what they were shown: read-only, for audit."""
-
-    list_display = ["created", "username", "code", "outcome", "submission"]
-    list_filter = ["outcome", "created"]
-    search_fields = ["username", "code"]
-    date_hierarchy = "created"
-
-
-@admin.register(RulesetVersion)
-class RulesetVersionAdmin(ReadOnlyAdmin):
-    list_display = ["version", "created", "recorded_by", "user", "summaries"]
-    list_filter = ["recorded_by"]
-    search_fields = ["version"]
-    readonly_fields = ["version", "created", "recorded_by", "user", "summaries", "contents"]
-    exclude = ["snapshot"]
-
-    @admin.display(description="Summaries built with it")
-    def summaries(self, obj):
-        return Submission.objects.filter(ruleset_version=obj.version).count()
-
-    @admin.display(description="Sections and rules (fixture rows)")
-    def contents(self, obj):
-        if obj.snapshot is None:
-            return "Not recorded: the ruleset changed before this version could be saved."
-        text = authoring.dump(obj.snapshot)
-        return format_html("<pre>{}</pre>", text)
