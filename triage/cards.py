@@ -10,6 +10,8 @@ from triage import registries
 from triage.engine.rules import RuleSet, Shown, evaluate
 
 TRIALS = "clinical-trials"
+# What `manage.py evaluate` and the cards API print of each card.
+PUBLIC_FIELDS = ("slug", "title", "summary", "detail", "indicator", "source", "links", "reasons")
 
 
 def build_cards(answers: Mapping[str, object], ruleset: RuleSet) -> list[dict]:
@@ -51,3 +53,10 @@ def _card(item: Shown, answers: Mapping[str, object], ruleset: RuleSet) -> dict:
         "last_reviewed": section.last_reviewed,
         "next_review": section.next_review,
     }
+
+
+def cards_document(answers: Mapping[str, object], ruleset: RuleSet) -> dict:
+    """`{"ruleset_version", "cards"}` for clean answers: the evaluate command's and the cards
+    API's output, so the two can never drift apart."""
+    cards = [{key: card[key] for key in PUBLIC_FIELDS} for card in build_cards(answers, ruleset)]
+    return {"ruleset_version": ruleset.version, "cards": cards}

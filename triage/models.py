@@ -232,6 +232,7 @@ class Lookup(models.Model):
         ("expired", "Expired"),
         ("deleted", "Deleted by the patient"),
         ("limited", "Refused: too many lookups"),
+        ("exported", "Downloaded as a FHIR QuestionnaireResponse"),
     ]
 
     user = models.ForeignKey(
@@ -249,6 +250,20 @@ class Lookup(models.Model):
 
     def __str__(self):
         return f"{self.username} looked up {self.code} ({self.outcome})"
+
+
+class ApiCall(models.Model):
+    """One request to the cards API, kept only to count requests per address for its rate
+    limit (in the database, so every server process counts the same); no content is kept."""
+
+    address_hash = models.CharField(max_length=16)
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["address_hash", "created"], name="apicall_address_created")]
+
+    def __str__(self):
+        return f"{self.address_hash} at {self.created:%Y-%m-%d %H:%M:%S}"
 
 
 class RulesetVersion(models.Model):

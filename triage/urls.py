@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from triage import confirm, health, staff, views
+from triage import confirm, fhir_api, health, staff, views
 
 app_patterns = (
     [
@@ -12,6 +12,11 @@ app_patterns = (
         re_path(r"^questions/(?P<step>[a-z0-9_]+)/$", views.questionnaire, name="question"),
         path("summary/<uuid:pk>/", views.summary, name="summary"),
         path("summary/<uuid:pk>/delete/", views.delete_summary, name="delete"),
+        path(
+            "summary/<uuid:pk>/questionnaire-response.json",
+            fhir_api.patient_response,
+            name="fhir-response",
+        ),
     ],
     "triage",
 )
@@ -21,6 +26,12 @@ urlpatterns = [
     path("staff/", include(staff.urlpatterns)),
     path(settings.ADMIN_URL, admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
+    path(
+        f"fhir/Questionnaire/{fhir_api.fhir.QUESTIONNAIRE_ID}",
+        fhir_api.questionnaire,
+        name="fhir-questionnaire",
+    ),
+    path("api/cards", fhir_api.cards, name="cards-api"),
 ]
 
 handler400 = "triage.errors.bad_request"

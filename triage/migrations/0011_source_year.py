@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('triage', '0008_ruleset_state'),
+        ('triage', '0010_cards_api_limit'),
     ]
 
     operations = [
