@@ -41,12 +41,13 @@ test: $(STAMP) lint security
 	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python manage.py makemigrations --check --dry-run --verbosity 0
 	$(BIN)/python -m pytest
 
-# The browser tests' tools (package.json: axe-core, vnu-jar), installed again when the lock
-# changes. --ignore-scripts: vnu-jar's install script would download a Java runtime.
+# The browser tests' tools (package.json: axe-core, vnu-jar, lforms), installed again when the
+# lock changes. --ignore-scripts: vnu-jar's install script would download a Java runtime.
+# --legacy-peer-deps (also in .npmrc): lforms' Angular peer dependencies would stall npm.
 NODE_STAMP := node_modules/.installed
 test test-postgres: $(NODE_STAMP)
 $(NODE_STAMP): package.json package-lock.json
-	@if command -v npm >/dev/null 2>&1; then npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && touch $@; \
+	@if command -v npm >/dev/null 2>&1; then npm ci --legacy-peer-deps --ignore-scripts --no-audit --no-fund --loglevel=error && touch $@; \
 	else echo "npm not found: the browser tests will skip (README, Browser tests)" >&2; fi
 
 ## make test-postgres: the whole suite again on PostgreSQL at $(POSTGRES_URL)

@@ -68,6 +68,17 @@ SYSTEMIC_SCLEROSIS_REFRACTORY = {
 }
 
 
+LUPUS_REFRACTORY = {
+    "condition": "lupus",
+    "activity": "active",
+    "treatment_history": "two_plus_failed",
+    "years_since_diagnosis": "5_to_10",
+    "risk_tolerance": "moderate",
+    "offer_received": "no",
+    "region": "eu",
+}
+
+
 # --- the answer sets that make the longest pages ------------------------------------------------
 
 

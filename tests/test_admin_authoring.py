@@ -200,22 +200,45 @@ def test_an_editor_cannot_remove_the_last_source_of_a_section(editor_client):
     assert section.sources.count() >= 1
 
 
+def with_new_source(client, section, **fields):
+    """The section's change form with one more source row (position 9), as posted."""
+    data = open_change(client, section)
+    n = int(data["sources-TOTAL_FORMS"])
+    data["sources-TOTAL_FORMS"] = str(n + 1)
+    row = {"section": section.pk, "position": 9, **fields}
+    data.update({f"sources-{n}-{name}": str(value) for name, value in row.items()})
+    return data
+
+
 def test_a_doi_is_accepted_as_a_source_and_stored_as_a_link(editor_client):
     section = Section.objects.get(slug="evidence-lupus")
     url = change_url(section)
-    data = open_change(editor_client, section)
-    n = int(data["sources-TOTAL_FORMS"])
-    data.update(
-        {
-            "sources-TOTAL_FORMS": str(n + 1),
-            f"sources-{n}-section": str(section.pk),
-            f"sources-{n}-position": "9",
-            f"sources-{n}-label": "EBMT guidelines 2012",
-            f"sources-{n}-url": "doi:10.1038/bmt.2011.185",
-        }
+    data = with_new_source(
+        editor_client,
+        section,
+        label="EBMT guidelines 2012",
+        url="doi:10.1038/bmt.2011.185",
+        year=2012,
     )
     confirm(editor_client, url, editor_client.post(url, data))
-    assert section.sources.get(position=9).url == "https://doi.org/10.1038/bmt.2011.185"
+    source = section.sources.get(position=9)
+    assert source.url == "https://doi.org/10.1038/bmt.2011.185"
+    assert source.year == 2012
+
+
+def test_a_new_source_needs_its_year_or_the_date_it_was_checked(editor_client):
+    section = Section.objects.get(slug="evidence-lupus")
+    url = change_url(section)
+    data = with_new_source(
+        editor_client, section, label="A web page with no date", url="https://example.org/page"
+    )
+    response = editor_client.post(url, data)
+    assert "Give the year the source was published" in page(response)
+    assert not section.sources.filter(position=9).exists()
+    n = int(data["sources-TOTAL_FORMS"]) - 1
+    data[f"sources-{n}-checked"] = "2026-11-30"
+    confirm(editor_client, url, editor_client.post(url, data))
+    assert str(section.sources.get(position=9).checked) == "2026-11-30"
 
 
 def test_an_editor_cannot_switch_off_or_delete_a_mandatory_section(editor_client):

@@ -19,10 +19,10 @@ from triage.selectors import load_ruleset
 pytestmark = pytest.mark.usefixtures("loaded_rules")
 
 
-def run_evaluate(stdin_text):
+def run_evaluate(stdin_text, *flags):
     """Run the real command in a subprocess, as a person at a shell would."""
     return subprocess.run(
-        [sys.executable, "manage.py", "evaluate"],
+        [sys.executable, "manage.py", "evaluate", *flags],
         input=stdin_text,
         capture_output=True,
         text=True,

@@ -72,6 +72,7 @@ def broken(ruleset, **changes_by_key):
         (lambda rs: without(rs, lambda r: r.key == "hsct-journey-refractory-ms-ssc"), 6),
         (lambda rs: without(rs, lambda r: r.section == "weighing-risks"), 7),
         (lambda rs: without(rs, lambda r: r.key == "trials-everyone"), 8),
+        (lambda rs: without(rs, lambda r: r.key == "car-t-refractory"), 10),
     ],
 )
 def test_a_ruleset_that_breaks_a_principle_is_caught_with_an_example(

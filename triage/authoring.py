@@ -13,6 +13,7 @@ import dataclasses
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from triage import readability
 from triage.engine import principles
 from triage.engine.questions import answers_in_words
 from triage.engine.rules import Refusal, Rule, RuleSet, Section, Shown, evaluate, problems
@@ -75,7 +76,7 @@ Check = Callable[[RuleSet], list[Refusal]]
 
 # What a ruleset is checked for before anything else; each check is one function from a ruleset
 # to its refusals, so another (readability, say) is one more entry here.
-CHECKS: list[Check] = [problems, mandatory_refusals]
+CHECKS: list[Check] = [problems, mandatory_refusals, readability.ruleset_refusals]
 
 
 @dataclass(frozen=True)

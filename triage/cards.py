@@ -10,6 +10,8 @@ from triage import registries
 from triage.engine.rules import RuleSet, Shown, evaluate
 
 TRIALS = "clinical-trials"
+# What `manage.py evaluate` and the cards API print of each card.
+PUBLIC_FIELDS = ("slug", "title", "summary", "detail", "indicator", "source", "links", "reasons")
 
 
 def build_cards(answers: Mapping[str, object], ruleset: RuleSet) -> list[dict]:
@@ -18,8 +20,11 @@ def build_cards(answers: Mapping[str, object], ruleset: RuleSet) -> list[dict]:
 
 def _card(item: Shown, answers: Mapping[str, object], ruleset: RuleSet) -> dict:
     section = ruleset.section(item.slug)
-    sources = [{"label": s.label, "url": s.url} for s in section.sources]
-    links = [dict(src, type="absolute") for src in sources]
+    sources = [
+        {"label": s.label, "url": s.url, "year": s.year, "checked": s.checked}
+        for s in section.sources
+    ]
+    links = [{"label": s["label"], "url": s["url"], "type": "absolute"} for s in sources]
     registry = []
     if item.slug == TRIALS:
         registry = [
@@ -34,7 +39,11 @@ def _card(item: Shown, answers: Mapping[str, object], ruleset: RuleSet) -> dict:
         "summary": section.summary,
         "detail": section.body,
         "indicator": section.indicator,
-        "source": sources[0] if sources else {"label": "Stem Cell Triage", "url": ""},
+        "source": (
+            {"label": sources[0]["label"], "url": sources[0]["url"]}
+            if sources
+            else {"label": "Stem Cell Triage", "url": ""}
+        ),
         "sources": sources,
         "links": registry + links,
         "registry_links": registry,
@@ -45,3 +54,10 @@ def _card(item: Shown, answers: Mapping[str, object], ruleset: RuleSet) -> dict:
         "last_reviewed": section.last_reviewed,
         "next_review": section.next_review,
     }
+
+
+def cards_document(answers: Mapping[str, object], ruleset: RuleSet) -> dict:
+    """`{"ruleset_version", "cards"}` for clean answers: the evaluate command's and the cards
+    API's output, so the two can never drift apart."""
+    cards = [{key: card[key] for key in PUBLIC_FIELDS} for card in build_cards(answers, ruleset)]
+    return {"ruleset_version": ruleset.version, "cards": cards}

@@ -9,8 +9,9 @@ from functools import lru_cache
 import markdown as md
 import nh3
 
-ALLOWED_TAGS = {"p", "ul", "ol", "li", "strong", "em", "a", "h3", "h4", "br", "blockquote"}
-ALLOWED_ATTRIBUTES = {"a": {"href"}}
+ALLOWED_TAGS = {"p", "ul", "ol", "li", "strong", "em", "a", "h3", "h4", "br", "blockquote", "abbr"}
+# <abbr title="…">: an abbreviation's expansion, written out in words at its first use too
+ALLOWED_ATTRIBUTES = {"a": {"href"}, "abbr": {"title"}}
 
 LIST_ITEM = re.compile(r"^ {0,3}(?:[-*+]|\d+\.) ")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import Callable
 
 from django.conf import settings
@@ -44,3 +46,12 @@ def client_ip(request: HttpRequest) -> str | None:
         if last:
             return last
     return request.META.get("REMOTE_ADDR")
+
+
+def address_hash(request: HttpRequest) -> str:
+    """The client address (the proxy's record of it behind a TLS proxy, as sign-in throttling
+    counts it), keyed with the secret so a record that counts requests holds no readable
+    address. Staff lookup limits and the cards API's rate limit both count by it."""
+    address = client_ip(request) or ""
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, address.encode(), hashlib.sha256).hexdigest()[:16]

@@ -52,7 +52,7 @@ class Section(models.Model):
             summary=self.summary,
             body=self.body,
             indicator=self.indicator,
-            sources=tuple(rules.Source(s.label, s.url) for s in self.sources.all()),
+            sources=tuple(s.to_engine() for s in self.sources.all()),
             last_reviewed=self.last_reviewed.isoformat(),
             next_review=self.next_review.isoformat(),
         )
@@ -66,8 +66,19 @@ class SourceManager(models.Manager):
 class Source(models.Model):
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="sources")
     position = models.PositiveSmallIntegerField(default=1)
-    label = models.CharField(max_length=300)
+    label = models.CharField(max_length=500)
     url = models.URLField(max_length=500, help_text="A web address, or a DOI as https://doi.org/…")
+    year = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1900)],
+        help_text="The year the work was published.",
+    )
+    checked = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Only for an undated web page: the date it was last checked.",
+    )
 
     objects = SourceManager()
     history = HistoricalRecords()  # who changed what, when (admin: History)
@@ -85,6 +96,10 @@ class Source(models.Model):
         return (self.section.slug, self.position)
 
     natural_key.dependencies = ["triage.section"]
+
+    def to_engine(self) -> rules.Source:
+        checked = self.checked.isoformat() if self.checked else ""
+        return rules.Source(self.label, self.url, self.year, checked)
 
 
 class RuleManager(models.Manager):
@@ -224,6 +239,7 @@ class Lookup(models.Model):
         ("deleted", "Deleted by the patient"),
         ("limited", "Refused: too many lookups"),
         ("bad_link", "Private link that was never issued"),
+        ("exported", "Downloaded as a FHIR QuestionnaireResponse"),
     ]
 
     user = models.ForeignKey(
@@ -241,6 +257,20 @@ class Lookup(models.Model):
 
     def __str__(self):
         return f"{self.username} looked up {self.code} ({self.outcome})"
+
+
+class ApiCall(models.Model):
+    """One request to the cards API, kept only to count requests per address for its rate
+    limit (in the database, so every server process counts the same); no content is kept."""
+
+    address_hash = models.CharField(max_length=16)
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["address_hash", "created"], name="apicall_address_created")]
+
+    def __str__(self):
+        return f"{self.address_hash} at {self.created:%Y-%m-%d %H:%M:%S}"
 
 
 class RulesetVersion(models.Model):

@@ -32,7 +32,15 @@ def ruleset_from_objects(objects: Iterable[dict], active_only: bool = True) -> r
             sections[fields["slug"]] = fields
         elif model == "triage.source":
             sources.setdefault(fields["section"][0], []).append(
-                (fields.get("position", 1), rules.Source(fields["label"], fields["url"]))
+                (
+                    fields.get("position", 1),
+                    rules.Source(
+                        fields["label"],
+                        fields["url"],
+                        fields.get("year"),
+                        fields.get("checked") or "",
+                    ),
+                )
             )
         elif model == "triage.rule":
             rule_rows[fields["key"]] = fields
@@ -108,7 +116,7 @@ def section_rows(
     numbers = positions if positions is not None else range(1, len(s.sources) + 1)
     for position, source in zip(numbers, s.sources, strict=True):
         fields = {"section": [s.slug], "position": position, "label": source.label}
-        fields["url"] = source.url
+        fields.update(url=source.url, year=source.year, checked=source.checked or None)
         rows.append({"model": "triage.source", "fields": fields})
     return rows
 

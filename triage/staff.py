@@ -7,8 +7,6 @@ and further lookups are refused for a while, so codes cannot be guessed by brute
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from datetime import timedelta
 from functools import wraps
 
@@ -21,9 +19,9 @@ from django.urls import path, reverse, reverse_lazy
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from triage import summaries
+from triage import fhir_api, summaries
 from triage.engine import codes
-from triage.middleware import client_ip
+from triage.middleware import address_hash
 from triage.models import Lookup, Submission
 from triage.pages import show
 from triage.roles import CLINIC_STAFF as STAFF_GROUP
@@ -52,19 +50,12 @@ def staff_only(view):
     return wrapper
 
 
-def address_hash(request) -> str:
-    """The client address (the proxy's record of it behind a TLS proxy, as sign-in throttling
-    counts it), keyed with the secret so the record holds no readable address."""
-    address = client_ip(request) or ""
-    key = settings.SECRET_KEY.encode()
-    return hmac.new(key, address.encode(), hashlib.sha256).hexdigest()[:16]
-
-
 def over_limit(user, address: str) -> bool:
     """Too many lookups lately from this account or this address. Private links opened by
     anyone (`user` None) count by address only, with staff lookups from the same address."""
     since = timezone.now() - WINDOW
-    counted = Lookup.objects.filter(created__gte=since).exclude(outcome="limited")
+    # Downloads follow a found lookup, so they guess nothing: only lookups count.
+    counted = Lookup.objects.filter(created__gte=since).exclude(outcome__in=["limited", "exported"])
     if user is not None and counted.filter(user=user).count() >= LIMIT_PER_USER:
         return True
     return counted.filter(address_hash=address).count() >= LIMIT_PER_ADDRESS
@@ -138,22 +129,22 @@ def lookup(request):
     )
 
 
-def _looked_up(request, reference: str) -> Submission | None:
-    """The summary this user looked up in the last few hours, while it can still be shown."""
+def looked_up(request, reference: str) -> Submission | None:
+    """The live summary with this code, if this user looked it up recently; else None."""
     submission = Submission.objects.filter(reference=reference).first()
-    looked_up = Lookup.objects.filter(
+    if submission is None or submission.is_deleted or submission.is_expired:
+        return None
+    recent = Lookup.objects.filter(
         user=request.user,
         submission=submission,
         outcome="found",
         created__gte=timezone.now() - RECENT_LOOKUP,
     ).exists()
-    if submission is None or not looked_up or submission.is_deleted or submission.is_expired:
-        return None
-    return submission
+    return submission if recent else None
 
 
 def _staff_page(request, reference: str, build, template: str):
-    submission = _looked_up(request, reference)
+    submission = looked_up(request, reference)
     if submission is None:
         return show(request, "look_up_first")
     context = build(submission, request=request, access=summaries.road("staff", submission))
@@ -172,6 +163,25 @@ def staff_summary(request, reference: str):
 def staff_sheet(request, reference: str):
     """The one-page appointment sheet: what staff print by default."""
     return _staff_page(request, reference, summaries.sheet_context, "triage/sheet.html")
+
+
+@require_http_methods(["GET"])
+@staff_only
+def staff_response(request, reference: str):
+    """The summary's answers as a FHIR QuestionnaireResponse for the clinic's record: on the
+    same terms as the summary, and recorded like a lookup (who took which record, when)."""
+    submission = looked_up(request, reference)
+    if submission is None:
+        return show(request, "look_up_first")
+    Lookup.objects.create(
+        user=request.user,
+        username=request.user.get_username(),
+        code=submission.reference,
+        outcome="exported",
+        submission=submission,
+        address_hash=address_hash(request),
+    )
+    return fhir_api.download(submission)
 
 
 class StaffLoginView(auth_views.LoginView):
@@ -195,6 +205,11 @@ urlpatterns = (
         path("", lookup, name="lookup"),
         path("summaries/<str:reference>/", staff_summary, name="summary"),
         path("summaries/<str:reference>/sheet/", staff_sheet, name="sheet"),
+        path(
+            "summaries/<str:reference>/questionnaire-response.json",
+            staff_response,
+            name="fhir-response",
+        ),
         path("login/", StaffLoginView.as_view(), name="login"),
         path(
             "logout/",

@@ -17,9 +17,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import date_format
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
-from triage import private_links, registries
+from triage import fhir_api, private_links, registries
 from triage.confirm import SUBMISSIONS
 from triage.engine import questions
 from triage.engine.rules import TOURISM_WARNING
@@ -39,13 +39,17 @@ class Access:
     summary_url: str
     sheet_url: str
     delete_url: str | None  # None where nobody may delete (staff)
+    fhir_url: str  # the answers as a FHIR QuestionnaireResponse, for a clinic's record
 
 
-# Each road's URL names (summary, sheet, delete) and the key its URLs take.
+# Each road's URL names (summary, sheet, delete, FHIR download) and the key its URLs take.
 ROADS = {
-    "session": (("triage:summary", "triage:sheet", "triage:delete"), "pk"),
-    "link": (("triage:link", "triage:link-sheet", "triage:link-delete"), "token"),
-    "staff": (("staff:summary", "staff:sheet", None), "reference"),
+    "session": (("triage:summary", "triage:sheet", "triage:delete", "triage:fhir-response"), "pk"),
+    "link": (
+        ("triage:link", "triage:link-sheet", "triage:link-delete", "triage:link-fhir-response"),
+        "token",
+    ),
+    "staff": (("staff:summary", "staff:sheet", None, "staff:fhir-response"), "reference"),
 }
 KEYS = {"pk": "pk", "token": "private_token", "reference": "reference"}
 
@@ -54,10 +58,10 @@ def road(kind: str, submission: Submission) -> Access:
     """The addresses a summary reached this way links to."""
     names, key = ROADS[kind]
     value = getattr(submission, KEYS[key])
-    summary_url, sheet_url, delete_url = (
+    summary_url, sheet_url, delete_url, fhir_url = (
         reverse(name, kwargs={key: value}) if name else None for name in names
     )
-    return Access(kind, summary_url, sheet_url, delete_url)
+    return Access(kind, summary_url, sheet_url, delete_url, fhir_url)
 
 
 # --- what the pages show -------------------------------------------------------------------
@@ -209,7 +213,8 @@ def _linked_submission(
 ) -> tuple[Submission | None, HttpResponse | None]:
     """The summary a private link opens. A link we never issued is a 404 and is counted with
     the staff lookups, so links cannot be guessed faster than codes."""
-    from triage.staff import WINDOW, address_hash, over_limit
+    from triage.middleware import address_hash
+    from triage.staff import WINDOW, over_limit
 
     address = address_hash(request)
     if over_limit(None, address):
@@ -285,3 +290,17 @@ def link_sheet(request: HttpRequest, token: str) -> HttpResponse:
 def link_delete(request: HttpRequest, token: str) -> HttpResponse:
     submission, refused = _linked_submission(request, token)
     return refused or _delete_page(request, submission, road("link", submission))
+
+
+@require_safe
+def response(request: HttpRequest, pk) -> HttpResponse:
+    """The patient's own answers as a QuestionnaireResponse, on the same terms as their summary."""
+    submission, refused = _own_submission(request, pk)
+    return refused or fhir_api.download(submission)
+
+
+@require_safe
+def link_response(request: HttpRequest, token: str) -> HttpResponse:
+    """The same file from the private link, on any device."""
+    submission, refused = _linked_submission(request, token)
+    return refused or fhir_api.download(submission)

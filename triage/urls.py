@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from triage import confirm, health, staff, summaries, views
+from triage import confirm, fhir_api, health, staff, summaries, views
 
 app_patterns = (
     [
@@ -17,6 +17,16 @@ app_patterns = (
         path("s/<str:token>/", summaries.link_summary, name="link"),
         path("s/<str:token>/sheet/", summaries.link_sheet, name="link-sheet"),
         path("s/<str:token>/delete/", summaries.link_delete, name="link-delete"),
+        path(
+            "summary/<uuid:pk>/questionnaire-response.json",
+            summaries.response,
+            name="fhir-response",
+        ),
+        path(
+            "s/<str:token>/questionnaire-response.json",
+            summaries.link_response,
+            name="link-fhir-response",
+        ),
     ],
     "triage",
 )
@@ -26,6 +36,12 @@ urlpatterns = [
     path("staff/", include(staff.urlpatterns)),
     path(settings.ADMIN_URL, admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
+    path(
+        f"fhir/Questionnaire/{fhir_api.fhir.QUESTIONNAIRE_ID}",
+        fhir_api.questionnaire,
+        name="fhir-questionnaire",
+    ),
+    path("api/cards", fhir_api.cards, name="cards-api"),
 ]
 
 handler400 = "triage.errors.bad_request"

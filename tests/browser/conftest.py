@@ -18,7 +18,7 @@ from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection
 
-from tests.browser.checks import ARTIFACTS, AXE, VNU, Recorder, in_ci
+from tests.browser.checks import ARTIFACTS, AXE, LFORMS, VNU, Recorder, in_ci
 from triage.selectors import clear_ruleset_cache
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -45,9 +45,10 @@ def missing_tools() -> str | None:
             f"Chromium not found at {CHROMIUM}; install it with `apt-get install -y chromium` "
             "(see README, Browser tests)"
         )
-    if not AXE.exists() or not VNU.exists():
+    if not all(tool.exists() for tool in (AXE, VNU, LFORMS)):
         return (
-            "axe-core and vnu-jar are not installed; run `npm ci --ignore-scripts` or `make test`"
+            "axe-core, vnu-jar and lforms are not installed; run `npm ci --ignore-scripts` "
+            "or `make test`"
         )
     if shutil.which("java") is None:
         return "Java is needed for the HTML checker; install it with `apt-get install -y default-jre-headless`"

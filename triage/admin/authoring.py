@@ -252,6 +252,11 @@ class SectionAdmin(AuthoringAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        for warning in getattr(form, "reading_warnings", []):  # readability: saved, but hard
+            messages.warning(request, warning)
+
     def without(self, obj, current):
         return authoring.with_section(current, None, old_slug=obj.slug)
 

@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.forms.models import BaseInlineFormSet
 
-from triage import authoring
+from triage import authoring, readability
 from triage.engine import advice, questions, rules
 from triage.engine.safety import MANDATORY
 from triage.models import Condition, Rule, Section, Source
@@ -91,6 +91,16 @@ class SectionForm(ParentForm):
 
     def clean(self):
         cleaned = super().clean()
+        summary, body = cleaned.get("summary"), cleaned.get("body")
+        self.reading_warnings: list[str] = []
+        if summary is not None and body is not None:
+            for finding in readability.check(summary, body):
+                if finding.refused:
+                    self.add_error(
+                        finding.field, ValidationError(finding.message, code=finding.code)
+                    )
+                else:
+                    self.reading_warnings.append(finding.message)
         last, nxt = cleaned.get("last_reviewed"), cleaned.get("next_review")
         if last and nxt and nxt <= last:
             self.add_error("next_review", "The next review must come after the last review.")
@@ -109,7 +119,7 @@ class SourceForm(forms.ModelForm):
 
     class Meta:
         model = Source
-        fields = ["position", "label", "url"]
+        fields = ["position", "label", "url", "year", "checked"]
 
     def clean_url(self):
         value = self.cleaned_data["url"].strip()
@@ -118,6 +128,19 @@ class SourceForm(forms.ModelForm):
             return f"https://doi.org/{match.group(1)}"
         URLValidator(schemes=["https", "http"])(value)
         return value
+
+    def clean(self):
+        cleaned = super().clean()
+        # A source added or edited needs its date; rows saved before sources had dates are
+        # listed by verify_rules instead, so an unrelated edit is not blocked by them.
+        dated = cleaned.get("year") or cleaned.get("checked")
+        if self.has_changed() and cleaned.get("label") and not dated:
+            raise ValidationError(
+                "Give the year the source was published or, for an undated web page, the "
+                "date it was last checked, so readers can see how old it is.",
+                code="undated",
+            )
+        return cleaned
 
 
 class ValuesField(forms.MultipleChoiceField):
@@ -273,6 +296,8 @@ class SourceFormSet(CheckedFormSet):
                     f.cleaned_data.get("position") or 1,
                     f.cleaned_data["label"],
                     f.cleaned_data["url"],
+                    f.cleaned_data.get("year"),
+                    f.cleaned_data["checked"].isoformat() if f.cleaned_data.get("checked") else "",
                 )
                 for f in self.live_forms()
             ),
@@ -284,7 +309,7 @@ class SourceFormSet(CheckedFormSet):
             summary=section.summary,
             body=section.body,
             indicator=section.indicator,
-            sources=tuple(rules.Source(label, url) for _, label, url in sources),
+            sources=tuple(rules.Source(*row[1:]) for row in sources),
             last_reviewed=section.last_reviewed.isoformat(),
             next_review=section.next_review.isoformat(),
         )

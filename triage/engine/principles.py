@@ -25,6 +25,8 @@ from triage.engine.safety import MANDATORY
 
 HSCT_CORE = ("hsct-how-it-works", "hsct-journey", "hsct-risks")
 MSC_FISTULA = ("msc-how-it-works", "msc-safety", "evidence-crohns")
+CAR_T = "car-t-cell-therapy"  # principle 10: its risks are in the same section
+CAR_T_CONDITIONS = frozenset({"lupus", "myositis", "systemic_sclerosis", "neuro_other"})
 ALWAYS = ("clinical-trials", "questions-to-ask")
 # Sections that warn; a person's risk answer must never take one of these away.
 RISK_BLIND = (TOURISM_WARNING, "msc-safety")
@@ -46,6 +48,7 @@ EVIDENCE = {
 PRINCIPLE_TESTS: tuple[tuple[str, frozenset[str]], ...] = (
     *(("condition", frozenset({v})) for v in EVIDENCE),
     ("crohns_fistula", frozenset({"yes", "unsure"})),
+    ("condition", CAR_T_CONDITIONS),
     ("offer_received", frozenset({"yes"})),
     *(("risk_tolerance", frozenset({v})) for v in questions.BY_KEY["risk_tolerance"].values),
     *(d for derived in questions.DERIVED.values() for d in derived.depends_on),
@@ -66,6 +69,8 @@ PRINCIPLES = {
     "safety information",
     8: "'clinical-trials' and 'questions-to-ask' are always shown",
     9: "every shown section says why it is shown",
+    10: "refractory lupus, myositis, systemic sclerosis or nerve conditions show "
+    "'car-t-cell-therapy', with its risks",
     11: "the tourism warning names the warning signs the person ticked, in their own words",
 }
 
@@ -125,8 +130,18 @@ def check(answers: Mapping[str, object], shown: list[Shown]) -> list[tuple[int, 
     for item in shown:
         if not item.reasons() or not all(r.strip() for r in item.reasons()):
             out.append((9, f"{item.slug!r} has no reason"))
+    out.extend(_car_t(answers, present))
     out.extend(check_named_signs(answers, shown))
     return out
+
+
+def _car_t(answers: Mapping[str, object], present: set[str]) -> list[tuple[int, str]]:
+    """Principle 10: refractory lupus, myositis, systemic sclerosis or nerve conditions show
+    the CAR-T section (which carries its own risks)."""
+    refractory = answers.get("condition") in CAR_T_CONDITIONS and questions.is_refractory(answers)
+    if refractory and CAR_T not in present:
+        return [(10, f"{CAR_T!r} is missing for refractory {answers['condition']}")]
+    return []
 
 
 def check_named_signs(answers: Mapping[str, object], shown: list[Shown]) -> list[tuple[int, str]]:

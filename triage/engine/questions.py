@@ -2,7 +2,7 @@
 
 Forms, the wizard, the check-answers page, the rules validator, the `evaluate` command and the
 exhaustive principle tests all read this module, so a question or value added here reaches every
-one of them. Keys and values are the public contract in ``shared/design/questionnaire.md``;
+one of them. Keys and values are the public contract in ``docs/contract.md``;
 labels and hints are ours to improve. No Django import: the rules engine uses it too.
 """
 
@@ -394,7 +394,12 @@ def applicable(answers: Mapping[str, object]) -> list[Question]:
 
 
 class AnswerError(ValueError):
-    """An answers document that breaks the contract; the message names the key or value."""
+    """An answers document that breaks the contract; the message names the key or value, and
+    `key` the question when there is one (the cards API returns it as the item)."""
+
+    def __init__(self, message: str, key: str = "") -> None:
+        super().__init__(message)
+        self.key = key
 
 
 def validate_answers(answers: object) -> dict[str, str | list[str]]:
@@ -403,7 +408,7 @@ def validate_answers(answers: object) -> dict[str, str | list[str]]:
         raise AnswerError("answers must be a JSON object from question key to value")
     for key in answers:
         if key not in BY_KEY:
-            raise AnswerError(f"unknown question {key!r}")
+            raise AnswerError(f"unknown question {key!r}", key=str(key))
     cleaned: dict[str, str | list[str]] = {}
     for question in QUESTIONS:
         present = question.key in answers
@@ -412,10 +417,15 @@ def validate_answers(answers: object) -> dict[str, str | list[str]]:
                 raise AnswerError(
                     f"question {question.key!r} does not apply to these answers "
                     f"(asked only when {question.asked_when.question!r} is one of "  # type: ignore[union-attr]
-                    f"{sorted(question.asked_when.values)})"  # type: ignore[union-attr]
+                    f"{sorted(question.asked_when.values)})",  # type: ignore[union-attr]
+                    key=question.key,
                 )
             continue
         if not present:
-            raise AnswerError(f"missing answer for {question.key!r}")
-        cleaned[question.key] = question.clean(answers[question.key])
+            raise AnswerError(f"missing answer for {question.key!r}", key=question.key)
+        try:
+            cleaned[question.key] = question.clean(answers[question.key])
+        except AnswerError as exc:
+            exc.key = exc.key or question.key
+            raise
     return cleaned

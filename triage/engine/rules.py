@@ -17,6 +17,7 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from functools import cached_property
 
 from triage.engine import advice, questions
@@ -43,6 +44,27 @@ _MISSING = object()
 class Source:
     label: str
     url: str
+    year: int | None = None  # the year the work was published
+    checked: str = ""  # ISO date an undated web page was last checked
+
+    @property
+    def when(self) -> str:
+        """How old the source is, in words: "2019", or "undated, checked 30 November 2026"."""
+        return source_when(self.year, self.checked)
+
+
+def source_when(year: object, checked: object) -> str:
+    """A source's date in words, from its year or (for an undated web page) its checked date;
+    "undated" when it has neither."""
+    if year:
+        return str(year)
+    if checked:
+        try:
+            day = date.fromisoformat(str(checked))
+        except ValueError:
+            return "undated"
+        return f"undated, checked {day.day} {day:%B %Y}"
+    return "undated"
 
 
 @dataclass(frozen=True)
@@ -117,7 +139,7 @@ def builtin_section(slug: str) -> Section:
         summary=data["summary"],
         body=data["body"],
         indicator=data["indicator"],
-        sources=tuple(Source(label, url) for label, url in data["sources"]),
+        sources=tuple(Source(*source) for source in data["sources"]),
     )
 
 

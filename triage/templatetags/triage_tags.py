@@ -9,6 +9,7 @@ from functools import lru_cache
 from django import template
 from django.utils.safestring import mark_safe
 
+from triage.engine.rules import source_when
 from triage.markdown import render_markdown
 
 register = template.Library()
@@ -40,6 +41,17 @@ def render_folded(text: str) -> str:
 @register.filter
 def folded_markdown(text: str) -> str:
     return mark_safe(render_folded(text))  # noqa: S308  # nosec B308 B703 (nh3 above)
+
+
+@register.filter
+def source_date(source) -> str:
+    """A source's date in words ("2019", or "undated, checked 30 November 2026"), from a card's
+    source (a dict) or an engine Source; "" for summaries stored before sources had dates."""
+    if isinstance(source, dict):
+        if "year" not in source:
+            return ""
+        return source_when(source.get("year"), source.get("checked"))
+    return source_when(getattr(source, "year", None), getattr(source, "checked", ""))
 
 
 @register.filter

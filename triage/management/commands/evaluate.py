@@ -1,4 +1,5 @@
-"""Print the summary cards for an answers document (JSON from a file or stdin)."""
+"""Print the summary cards for an answers document, or for a FHIR QuestionnaireResponse with
+--fhir (JSON from a file or stdin)."""
 
 from __future__ import annotations
 
@@ -7,37 +8,46 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from triage.cards import build_cards
-from triage.engine import questions
+from triage.cards import cards_document
+from triage.engine import fhir, questions
 from triage.selectors import load_ruleset
-
-CARD_FIELDS = ("slug", "title", "summary", "detail", "indicator", "source", "links", "reasons")
 
 
 class Command(BaseCommand):
-    help = "Evaluate an answers document against the active rules and print the cards as JSON."
+    help = (
+        "Evaluate an answers document (or, with --fhir, a QuestionnaireResponse to the "
+        "stem-cell-triage Questionnaire) against the active rules and print the cards as JSON."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("file", nargs="?", help="answers JSON file (default: stdin)")
+        parser.add_argument("file", nargs="?", help="JSON file (default: stdin)")
+        parser.add_argument(
+            "--fhir",
+            action="store_true",
+            dest="response",
+            help="read a FHIR R4 QuestionnaireResponse instead of an answers document",
+        )
 
-    def handle(self, *args, file=None, **options):
+    def handle(self, *args, file=None, response=False, **options):
         try:
             if file:
                 with open(file, encoding="utf-8") as fh:
                     raw = fh.read()
             else:
                 raw = sys.stdin.read()
-        except OSError as exc:
-            raise CommandError(f"cannot read {file}: {exc.strerror}") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CommandError(f"cannot read {file or 'stdin'}: {exc}") from None
         try:
             document = json.loads(raw)
-        except json.JSONDecodeError as exc:
+        except (ValueError, RecursionError) as exc:
             raise CommandError(f"invalid JSON: {exc}") from None
         try:
-            answers = questions.validate_answers(document)
+            if response:
+                answers = fhir.from_response(document)
+            else:
+                answers = questions.validate_answers(document)
         except questions.AnswerError as exc:
-            raise CommandError(f"invalid answers: {exc}") from None
-        ruleset = load_ruleset()
-        cards = [{key: card[key] for key in CARD_FIELDS} for card in build_cards(answers, ruleset)]
-        out = {"ruleset_version": ruleset.version, "cards": cards}
+            kind = "QuestionnaireResponse" if response else "answers"
+            raise CommandError(f"invalid {kind}: {exc}") from None
+        out = cards_document(answers, load_ruleset())
         self.stdout.write(json.dumps(out, indent=2, ensure_ascii=False))

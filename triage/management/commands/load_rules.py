@@ -7,7 +7,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from triage import readability
 from triage.models import Rule, Section
+from triage.selectors import load_ruleset
 from triage.services import RulesetRefused, ruleset_load
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
@@ -35,6 +37,8 @@ class Command(BaseCommand):
         except RulesetRefused as exc:
             reasons = [f"[{r.code}] {r.message}" for r in exc.refusals] or [str(exc)]
             raise CommandError("Refused, nothing was changed:\n" + "\n".join(reasons)) from None
+        for warning in readability.warnings(load_ruleset().sections.values()):
+            self.stderr.write(self.style.WARNING(f"Warning: {warning}"))
         self.stdout.write(
             f"Loaded {len(paths)} file(s): {Section.objects.count()} sections, "
             f"{Rule.objects.count()} rules. Every principle holds over "

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from triage import authoring
+from triage import authoring, readability
 from triage.ruleset_files import load_files
 from triage.selectors import load_ruleset
 
@@ -69,10 +69,72 @@ class Command(BaseCommand):
             if s.next_review and s.next_review < today
         ]
         out(_listing("Reviews overdue", overdue))
+        self.reading(ruleset)
+        out(
+            _listing(
+                "Sources more than five years older than their section's review",
+                old_sources(ruleset),
+            )
+        )
+        undated = [
+            f"{s.slug}: {source.label}"
+            for s in sorted(ruleset.sections.values(), key=lambda s: s.slug)
+            for source in s.sources
+            if not source.year and not source.checked
+        ]
+        out(_listing("Sources with no year or checked date", undated))
         if found.refusals:
             raise CommandError(
                 f"{len(found.refusals):,} principle violation(s): this ruleset must not be used"
             )
+
+    def reading(self, ruleset) -> None:
+        """Reading grades (Flesch-Kincaid, textstat 0.7.4) of every key point and body, and of
+        all of them together, against the targets; warnings for those above target."""
+        out = self.stdout.write
+        sections = sorted(ruleset.sections.values(), key=lambda s: s.slug)
+        out(
+            f"Reading grade (Flesch-Kincaid; reading age is about grade + 5). Targets: body "
+            f"{readability.BODY_TARGET:g} (refused above {readability.BODY_LIMIT:g}), key point "
+            f"{readability.KEY_POINT_TARGET:g} (refused above {readability.KEY_POINT_LIMIT:g})."
+        )
+        out(f"  {'section':30} {'key point':>9} {'body':>6}")
+        for s in sections:
+            g = readability.grades(s.summary, s.body)
+            out(f"  {s.slug:30} {g.key_point:9.1f} {g.body:6.1f}")
+        keys = readability.grade_together(s.summary for s in sections)
+        bodies = readability.grade_together(readability.plain_text(s.body) for s in sections)
+        out(f"  {'all together':30} {keys:9.1f} {bodies:6.1f}")
+        for warning in readability.warnings(sections):
+            out(self.style.WARNING(f"  Warning: {warning}"))
+
+
+def old_sources(ruleset) -> list[str]:
+    """Sources published (or, undated, last checked) more than five years before the section's
+    last review: an editor should see whether something newer supersedes them."""
+    found = []
+    for s in sorted(ruleset.sections.values(), key=lambda s: s.slug):
+        if not s.last_reviewed:
+            continue
+        reviewed = datetime.date.fromisoformat(s.last_reviewed)
+        cutoff = _years_before(reviewed, 5)
+        for source in s.sources:
+            if source.year and source.year < cutoff.year:
+                found.append(f"{s.slug}: {_short(source.label)} ({source.year})")
+            elif not source.year and source.checked and source.checked < cutoff.isoformat():
+                found.append(f"{s.slug}: {_short(source.label)} ({source.when})")
+    return found
+
+
+def _short(label: str, width: int = 90) -> str:
+    return label if len(label) <= width else label[: width - 1].rstrip() + "…"
+
+
+def _years_before(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
 
 
 def _listing(title: str, items: list[str]) -> str:

@@ -15,7 +15,7 @@ def give_tokens(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("triage", "0009_condition_question_plain")]
+    dependencies = [("triage", "0011_source_year")]
 
     operations = [
         migrations.AddField(
@@ -46,6 +46,7 @@ class Migration(migrations.Migration):
                     ("deleted", "Deleted by the patient"),
                     ("limited", "Refused: too many lookups"),
                     ("bad_link", "Private link that was never issued"),
+                    ("exported", "Downloaded as a FHIR QuestionnaireResponse"),
                 ],
                 max_length=10,
             ),
