@@ -1,6 +1,6 @@
 """Links to clinical trial registries, built for a person's condition and region.
 
-Built offline from URL patterns (evidence-notes.md section 2); nothing is fetched. Being listed
+Built offline from each registry's documented search-URL pattern; nothing is fetched. Being listed
 in a registry is not an approval, and every place that shows these links says so.
 """
 

@@ -142,7 +142,7 @@ STORAGES = {
 }
 
 # Answers live in the session until the summary is saved; an anonymous questionnaire gets a
-# generous timeout rather than a timeout warning (ux-patterns.md, row 27).
+# generous timeout rather than a timeout warning: nobody is rushed while reading a question.
 SESSION_ENGINE = "triage.sessions"  # database sessions, updated in one statement
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 24, minimum=600)
 SESSION_COOKIE_HTTPONLY = True

@@ -3,7 +3,7 @@ link, or clinic staff after a lookup. Also the one-page appointment sheet and th
 expired or deleted summary answers with (410, never a 500).
 
 The summary opens with key points (one sentence per shown section, linking to it), then the
-answers, then the sections in full; see shared/design/questionnaire.md, "The summary's shape".
+answers, then the sections in full; see docs/contract.md, "The summary".
 """
 
 from __future__ import annotations
