@@ -4,7 +4,7 @@ import pytest
 
 from tests import answers as people
 from triage.engine import journey, questions
-from triage.engine.journey import CHECK, FIRST, Refusal
+from triage.engine.journey import CHECK, FIRST, Detour
 
 CROHNS = people.CROHNS_FISTULA_LOW_RISK
 
@@ -79,14 +79,14 @@ def test_previous_step_is_the_question_before_or_none_on_the_first():
 @pytest.mark.parametrize(
     ("step", "answers", "started", "finished", "expected"),
     [
-        ("no_such_question", CROHNS, True, False, Refusal.UNKNOWN),
-        ("no_such_question", {}, False, True, Refusal.UNKNOWN),
+        ("no_such_question", CROHNS, True, False, Detour.UNKNOWN),
+        ("no_such_question", {}, False, True, Detour.UNKNOWN),
         (FIRST, {}, False, False, None),  # a fresh journey begins here
         (FIRST, {}, False, True, None),  # ... even after a finished one
-        ("activity", {}, False, False, Refusal.NOT_STARTED),
-        ("activity", {}, False, True, Refusal.FINISHED),
-        ("crohns_fistula", {"condition": "lupus"}, True, False, Refusal.INACTIVE),
-        ("region", {"condition": "lupus"}, True, False, Refusal.OUT_OF_ORDER),
+        ("activity", {}, False, False, Detour.NOT_STARTED),
+        ("activity", {}, False, True, Detour.FINISHED),
+        ("crohns_fistula", {"condition": "lupus"}, True, False, Detour.INACTIVE),
+        ("region", {"condition": "lupus"}, True, False, Detour.OUT_OF_ORDER),
         ("activity", {"condition": "lupus"}, True, False, None),
         ("condition", {"condition": "lupus"}, True, False, None),  # going back is fine
         ("region", CROHNS, True, False, None),
@@ -99,10 +99,10 @@ def test_why_a_question_is_refused(step, answers, started, finished, expected):
 @pytest.mark.parametrize(
     ("answers", "started", "finished", "expected"),
     [
-        ({}, False, False, Refusal.NOT_STARTED),
-        ({}, False, True, Refusal.FINISHED),
-        (upto(CROHNS, "activity"), True, False, Refusal.INCOMPLETE),
-        (upto(CROHNS, "activity"), True, True, Refusal.INCOMPLETE),
+        ({}, False, False, Detour.NOT_STARTED),
+        ({}, False, True, Detour.FINISHED),
+        (upto(CROHNS, "activity"), True, False, Detour.INCOMPLETE),
+        (upto(CROHNS, "activity"), True, True, Detour.INCOMPLETE),
         (CROHNS, True, False, None),
     ],
 )
@@ -115,7 +115,7 @@ def test_back_goes_only_to_an_earlier_question():
     assert journey.back_refusal("activity", "condition", answers) is None
     assert journey.back_refusal("activity", "crohns_fistula", answers) is None
     for goto in ("activity", "region", "no_such", "offer_features"):
-        assert journey.back_refusal("activity", goto, answers) is Refusal.NOT_EARLIER, goto
+        assert journey.back_refusal("activity", goto, answers) is Detour.NOT_EARLIER, goto
 
 
 def test_every_answer_path_walked_by_next_step_reaches_check_answers_in_order():
@@ -136,4 +136,4 @@ def test_every_answer_path_walked_by_next_step_reaches_check_answers_in_order():
 def test_every_refusal_has_a_page_in_the_catalogue():
     from triage.pages import PAGES
 
-    assert {r.value for r in Refusal} <= set(PAGES)
+    assert {r.value for r in Detour} <= set(PAGES)

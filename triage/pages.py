@@ -29,7 +29,7 @@ class Page:
 
 
 PAGES: dict[str, Page] = {
-    # The questionnaire (triage/views.py, triage/confirm.py; keys of journey.Refusal).
+    # The questionnaire (triage/views.py, triage/confirm.py; keys of journey.Detour).
     "unknown_step": Page(
         404,
         _("Page not found"),

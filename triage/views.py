@@ -16,7 +16,7 @@ from formtools.wizard.views import NamedUrlSessionWizardView
 
 from triage.confirm import CHANGE_FLAG, PREFIX, CheckAnswersMixin
 from triage.engine import journey, questions
-from triage.engine.journey import CHECK, Refusal
+from triage.engine.journey import CHECK, Detour
 from triage.forms import FORMS, QuestionForm
 from triage.pages import show
 
@@ -64,17 +64,17 @@ class QuestionnaireWizard(CheckAnswersMixin, NamedUrlSessionWizardView):
     def step_url(self, step: str) -> str:
         return reverse("triage:question", kwargs={"step": step})
 
-    def refuse(self, refusal: Refusal, step: str = CHECK) -> HttpResponse:
+    def refuse(self, refusal: Detour, step: str = CHECK) -> HttpResponse:
         """The catalogue page for `refusal`, linking to the way on."""
-        if refusal in (Refusal.OUT_OF_ORDER, Refusal.INCOMPLETE):
+        if refusal in (Detour.OUT_OF_ORDER, Detour.INCOMPLETE):
             link = self.step_url(journey.first_missing(self.answers()) or CHECK)
-        elif refusal in (Refusal.INACTIVE, Refusal.NOT_EARLIER):
+        elif refusal in (Detour.INACTIVE, Detour.NOT_EARLIER):
             link = self.step_url(step)  # check answers, or the question Back was pressed on
         else:  # the summary, or the catalogue's own link (the start page)
-            link = self.summary_url if refusal is Refusal.FINISHED else None
+            link = self.summary_url if refusal is Detour.FINISHED else None
         return show(self.request, refusal.value, link=link)
 
-    def refusal(self, step: str) -> Refusal | None:
+    def refusal(self, step: str) -> Detour | None:
         return journey.refusal(step, self.answers(), started=self.started, finished=self.finished)
 
     def get(self, request, *args, **kwargs):

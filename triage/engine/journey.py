@@ -17,7 +17,7 @@ CHECK = "check"  # the step name of "check your answers", after the last questio
 FIRST = questions.QUESTIONS[0].key
 
 
-class Refusal(Enum):
+class Detour(Enum):
     """Why a requested page cannot be shown; each value is a key of the page catalogue."""
 
     UNKNOWN = "unknown_step"  # no question has this name
@@ -88,7 +88,7 @@ def previous_step(step: str, answers: Mapping[str, object]) -> str | None:
 
 def refusal(
     step: str, answers: Mapping[str, object], *, started: bool, finished: bool = False
-) -> Refusal | None:
+) -> Detour | None:
     """Why question `step` cannot be shown or answered now, or None when it can.
 
     `started`: something is stored for this journey. `finished`: this browser owns a summary
@@ -96,34 +96,34 @@ def refusal(
     The first question always opens when nothing is stored: that is where a journey begins.
     """
     if step not in questions.BY_KEY:
-        return Refusal.UNKNOWN
+        return Detour.UNKNOWN
     if not started:
         if step == FIRST:
             return None
-        return Refusal.FINISHED if finished else Refusal.NOT_STARTED
+        return Detour.FINISHED if finished else Detour.NOT_STARTED
     active = active_steps(answers)
     if step not in active:
-        return Refusal.INACTIVE
+        return Detour.INACTIVE
     missing = first_missing(answers)
     if missing is not None and active.index(step) > active.index(missing):
-        return Refusal.OUT_OF_ORDER
+        return Detour.OUT_OF_ORDER
     return None
 
 
 def check_refusal(
     answers: Mapping[str, object], *, started: bool, finished: bool = False
-) -> Refusal | None:
+) -> Detour | None:
     """Why check answers (or confirming them) cannot be shown now, or None when it can."""
     if not started:
-        return Refusal.FINISHED if finished else Refusal.NOT_STARTED
+        return Detour.FINISHED if finished else Detour.NOT_STARTED
     if first_missing(answers) is not None:
-        return Refusal.INCOMPLETE
+        return Detour.INCOMPLETE
     return None
 
 
-def back_refusal(step: str, goto: str, answers: Mapping[str, object]) -> Refusal | None:
+def back_refusal(step: str, goto: str, answers: Mapping[str, object]) -> Detour | None:
     """Why "Back" from `step` to `goto` is refused: only an earlier question is a way back."""
     active = active_steps(answers)
     if goto not in active or step not in active or active.index(goto) >= active.index(step):
-        return Refusal.NOT_EARLIER
+        return Detour.NOT_EARLIER
     return None
