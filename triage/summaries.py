@@ -122,9 +122,7 @@ def summary_context(
         ]
         cards.append(card)
     rows = [
-        {"label": q.check_label, "answer": q.answer_text(answers[q.key])}  # type: ignore[arg-type]
-        for q in questions.applicable(answers)
-        if q.key in answers
+        {"label": label, "answer": answer} for label, answer in questions.answers_in_words(answers)
     ]
     link = reverse("triage:link", kwargs={"token": submission.private_token})
     return {
