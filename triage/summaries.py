@@ -24,6 +24,7 @@ from triage.confirm import SUBMISSIONS
 from triage.engine import questions
 from triage.engine.rules import TOURISM_WARNING
 from triage.engine.safety import NOT_MEDICAL_ADVICE
+from triage.middleware import address_hash
 from triage.models import Lookup, Submission
 from triage.pages import show
 from triage.sheet import key_questions
@@ -211,8 +212,7 @@ def _linked_submission(
 ) -> tuple[Submission | None, HttpResponse | None]:
     """The summary a private link opens. A link we never issued is a 404 and is counted with
     the staff lookups, so links cannot be guessed faster than codes."""
-    from triage.middleware import address_hash
-    from triage.staff import WINDOW, over_limit
+    from triage.staff import WINDOW, over_limit  # staff links to these views: import late
 
     address = address_hash(request)
     if over_limit(None, address):
