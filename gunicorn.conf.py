@@ -11,7 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from triage.env import settings_or_exit
+from triage.platform.env import settings_or_exit
 
 settings_or_exit()
 

@@ -15,9 +15,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from triage.authoring.files import load_files  # noqa: E402
 from triage.engine import principles, questions  # noqa: E402
 from triage.engine.rules import Condition, Rule, RuleSet, evaluate  # noqa: E402
-from triage.ruleset_files import load_files  # noqa: E402
 
 
 def generated(shipped: RuleSet, count: int, rng: random.Random) -> RuleSet:

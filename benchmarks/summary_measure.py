@@ -32,7 +32,7 @@ PHONE = {"width": 375, "height": 667}
 
 def people() -> dict[str, dict]:
     from tests import answers
-    from triage.ruleset_files import load_files
+    from triage.authoring.files import load_files
 
     extremes = answers.extremes(load_files(sorted((ROOT / "fixtures").glob("*.json"))))
     return {
@@ -81,7 +81,7 @@ def main() -> None:
     from pypdf import PdfReader
 
     from tests.browser.reading import KEY_POINTS, WORDS_BEFORE
-    from triage.services import submission_create
+    from triage.summary.services import submission_create
 
     everyone = people()
     tokens = {name: submission_create(answers=a).private_token for name, a in everyone.items()}

@@ -112,9 +112,9 @@ def extremes(ruleset) -> dict[str, dict]:
     """Two answer sets for print tests and measurements: the one whose full summary has the
     most text ("longest") and the one with the most key points, then the longest key points,
     answers and trial links ("most-key-points"), which is what fills the appointment sheet."""
-    from triage import registries
     from triage.engine import principles, questions
     from triage.engine.rules import evaluate
+    from triage.summary import registries
 
     def full_text(answers):
         shown = evaluate(answers, ruleset)

@@ -3,8 +3,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from triage.ruleset_files import load_files
-from triage.selectors import clear_ruleset_cache
+from triage.authoring.files import load_files
+from triage.authoring.ruleset import clear_ruleset_cache
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = sorted((ROOT / "fixtures").glob("*.json"))

@@ -3,7 +3,7 @@
 import factory
 from django.contrib.auth.models import Group, User
 
-from triage.roles import CLINIC_STAFF, EDITORS
+from triage.platform.roles import CLINIC_STAFF, EDITORS
 
 
 class UserFactory(factory.django.DjangoModelFactory):

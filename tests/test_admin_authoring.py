@@ -19,12 +19,12 @@ from django.urls import reverse
 from tests import answers as people
 from tests.admin_posts import form_data
 from tests.factories import CLINIC_STAFF, EDITORS, clinic_staff, editor
+from triage.authoring.files import ruleset_from_objects
+from triage.authoring.ruleset import load_ruleset
 from triage.engine import principles, questions
 from triage.engine.rules import evaluate
 from triage.models import Condition, Rule, RulesetVersion, Section
-from triage.ruleset_files import ruleset_from_objects
-from triage.selectors import load_ruleset
-from triage.services import submission_create
+from triage.summary.services import submission_create
 
 pytestmark = pytest.mark.usefixtures("loaded_rules")
 full_proof = pytest.mark.full_proof

@@ -18,12 +18,12 @@ from django.urls import reverse
 from tests.admin_posts import form_data as admin_form_data
 from tests.conftest import FIXTURES
 from tests.factories import editor
-from triage import authoring
+from triage.authoring import verdict
+from triage.authoring.files import load_files, ruleset_from_objects, ruleset_objects
+from triage.authoring.loading import RulesetRefused, ruleset_load
+from triage.authoring.ruleset import load_ruleset
 from triage.engine import advice, principles, rules
 from triage.models import Condition, Rule, RulesetVersion, Section, Source
-from triage.ruleset_files import load_files, ruleset_from_objects, ruleset_objects
-from triage.selectors import load_ruleset
-from triage.services import RulesetRefused, ruleset_load
 
 # --- the advice phrases -----------------------------------------------------------------
 
@@ -158,7 +158,7 @@ def test_load_rules_verify_rules_the_admin_and_the_system_check_refuse_alike(
 ):
     """The same broken ruleset (the trials rule switched off: principle 8) through each way in:
     the same codes and messages, word for word."""
-    expected = [(r.code, r.message) for r in authoring.refusals(switched_off("trials-everyone"))]
+    expected = [(r.code, r.message) for r in verdict.refusals(switched_off("trials-everyone"))]
     assert [code for code, _ in expected] == ["principle-8"]
 
     path = tmp_path / "broken.json"
@@ -288,7 +288,9 @@ def test_the_system_check_names_an_unknown_question_value_or_section(loaded_rule
 
 def test_the_system_check_is_quiet_before_the_tables_exist(loaded_rules):
     Rule.objects.filter(key="trials-everyone").update(active=False)
-    with mock.patch("triage.selectors.load_ruleset", side_effect=OperationalError("no table")):
+    with mock.patch(
+        "triage.authoring.ruleset.load_ruleset", side_effect=OperationalError("no table")
+    ):
         assert triage_errors() == []
     plan = "django.db.migrations.executor.MigrationExecutor.migration_plan"
     with mock.patch(plan, return_value=[("pending", False)]):
@@ -395,19 +397,19 @@ def test_export_is_sorted_by_natural_key_and_holds_the_shipped_rows(loaded_rules
 
 
 def test_an_edit_that_changes_nothing_has_no_effect(shipped_ruleset):
-    assert authoring.effect(shipped_ruleset, shipped_ruleset).changed == 0
+    assert verdict.effect(shipped_ruleset, shipped_ruleset).changed == 0
 
 
 def weighing_for_moderate(ruleset):
     old = next(r for r in ruleset.rules if r.key == "weighing-risks-cautious")
     cond = rules.Condition("risk_tolerance", "in", frozenset({"low", "moderate", "unsure"}))
     new = rules.Rule(old.key, old.section, (cond,), old.priority, True)
-    return authoring.with_rule(ruleset, new, old_key=old.key)
+    return verdict.with_rule(ruleset, new, old_key=old.key)
 
 
 def test_the_effect_counts_combinations_and_gives_examples(shipped_ruleset):
     after = weighing_for_moderate(shipped_ruleset)
-    found = authoring.effect(shipped_ruleset, after)
+    found = verdict.effect(shipped_ruleset, after)
     assert found.total == principles.space_size()
     assert found.changed == found.total // 4  # every answer set with a moderate risk answer
     [example] = found.examples
@@ -417,7 +419,7 @@ def test_the_effect_counts_combinations_and_gives_examples(shipped_ruleset):
 
 def test_the_effect_of_each_answer_set_matches_its_class(shipped_ruleset):
     after = weighing_for_moderate(shipped_ruleset)
-    after = authoring.with_rule(after, None, old_key="timing-long-refractory")
+    after = verdict.with_rule(after, None, old_key="timing-long-refractory")
     both = rules.RuleSet(sections={}, rules=shipped_ruleset.rules + after.rules)
     rng = random.Random(3)
 
@@ -434,21 +436,21 @@ def test_the_effect_of_each_answer_set_matches_its_class(shipped_ruleset):
 def test_a_section_text_edit_changes_every_summary_that_shows_it(shipped_ruleset):
     old = shipped_ruleset.sections["tourism-warning"]
     new = rules.Section(**{**old.__dict__, "body": old.body + "\n\nMore."})
-    after = authoring.with_section(
+    after = verdict.with_section(
         shipped_ruleset,
         new,
         old_slug=old.slug,
         rules_of_section=[r for r in shipped_ruleset.rules if r.section == old.slug],
     )
-    found = authoring.effect(shipped_ruleset, after)
+    found = verdict.effect(shipped_ruleset, after)
     assert 0 < found.changed < found.total
     assert all(ex.changed == {"tourism-warning": ["text"]} for ex in found.examples)
-    assert authoring.refusals(after) == []
+    assert verdict.refusals(after) == []
 
 
 def test_removing_the_tourism_warning_is_refused_with_an_answer_set(shipped_ruleset):
-    after = authoring.with_section(shipped_ruleset, None, old_slug="tourism-warning")
-    [refusal] = authoring.refusals(after)
+    after = verdict.with_section(shipped_ruleset, None, old_slug="tourism-warning")
+    [refusal] = verdict.refusals(after)
     assert refusal.code == "principle-2"
     assert refusal.message.startswith("principle 2 (a red flag, or an offer received, shows")
     assert "For example, for these answers: Condition:" in refusal.message

@@ -12,9 +12,10 @@ from django.test import Client
 
 from tests import answers as people
 from tests.test_commands import run_evaluate
-from triage import fhir_api
 from triage.engine import fhir, questions
+from triage.fhir import views as fhir_views
 from triage.models import ApiCall, Submission
+from triage.platform import throttle
 
 pytestmark = pytest.mark.usefixtures("loaded_rules")
 
@@ -233,7 +234,7 @@ def test_bodies_over_64_kb_are_refused():
     padded = {**response_of(people.TYPE1_DIABETES), "text": {"div": "x" * 70_000}}
     response = post(Client(), padded)
     assert response.status_code == 413
-    just_under = json.dumps(people.TYPE1_DIABETES).ljust(fhir_api.MAX_BODY)
+    just_under = json.dumps(people.TYPE1_DIABETES).ljust(fhir_views.MAX_BODY)
     assert post(Client(), just_under).status_code == 200
 
 
@@ -245,7 +246,7 @@ def test_only_post_is_accepted():
 
 def test_too_many_requests_from_one_address_get_a_429_with_retry_after():
     client = Client()
-    for _ in range(fhir_api.LIMIT_PER_MINUTE):
+    for _ in range(throttle.API_CALLS_PER_WINDOW):
         assert post(client, people.TYPE1_DIABETES).status_code == 200
     refused = post(client, people.TYPE1_DIABETES)
     assert refused.status_code == 429
@@ -253,9 +254,9 @@ def test_too_many_requests_from_one_address_get_a_429_with_retry_after():
     # Another address is not held back, and the count lives in the database, so every
     # server process sees it.
     assert post(client, people.TYPE1_DIABETES, REMOTE_ADDR="10.0.0.9").status_code == 200
-    assert ApiCall.objects.count() == fhir_api.LIMIT_PER_MINUTE + 1
+    assert ApiCall.objects.count() == throttle.API_CALLS_PER_WINDOW + 1
     # A minute later the address may call again.
-    ApiCall.objects.update(created=ApiCall.objects.first().created - fhir_api.WINDOW)
+    ApiCall.objects.update(created=ApiCall.objects.first().created - throttle.API_WINDOW)
     assert post(client, people.TYPE1_DIABETES).status_code == 200
 
 

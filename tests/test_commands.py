@@ -11,10 +11,10 @@ from django.core.management.base import CommandError
 
 from tests import answers as people
 from tests.conftest import FIXTURES, ROOT
+from triage.authoring.files import load_files
+from triage.authoring.ruleset import load_ruleset
 from triage.engine import principles
 from triage.models import Condition, Rule, Section
-from triage.ruleset_files import load_files
-from triage.selectors import load_ruleset
 
 pytestmark = pytest.mark.usefixtures("loaded_rules")
 

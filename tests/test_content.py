@@ -13,7 +13,7 @@ import pytest
 
 from tests import answers as people
 from tests.conftest import FIXTURES
-from triage import readability
+from triage.authoring import readability
 from triage.engine import rules, safety
 from triage.engine.rules import evaluate
 from triage.templatetags.triage_tags import render_markdown

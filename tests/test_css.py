@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from triage import css_build
+from triage.platform import css_build
 
 pytestmark = pytest.mark.usefixtures("loaded_rules")
 

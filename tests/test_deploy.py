@@ -24,8 +24,8 @@ from django.templatetags.static import static
 from django.test import Client
 from django.urls import path, reverse, reverse_lazy
 
-from triage import errors
 from triage import urls as triage_urls
+from triage.platform import errors
 
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION_KEY = secrets.token_urlsafe(50)

@@ -19,10 +19,10 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from tests.journey import PREFIX, url
-from triage.cards import build_cards
+from triage.authoring.ruleset import load_ruleset
 from triage.engine import principles, questions
 from triage.models import Submission
-from triage.selectors import load_ruleset
+from triage.summary.cards import build_cards
 
 pytestmark = pytest.mark.usefixtures("loaded_rules")
 

@@ -8,9 +8,9 @@ from django.test import Client
 
 from tests import answers as people
 from tests.journey import PREFIX, answer_all, finish, post_answer, url
+from triage.authoring.ruleset import load_ruleset
 from triage.engine.rules import evaluate
 from triage.models import Submission
-from triage.selectors import load_ruleset
 
 pytestmark = pytest.mark.usefixtures("loaded_rules")
 

@@ -134,6 +134,6 @@ def test_every_answer_path_walked_by_next_step_reaches_check_answers_in_order():
 
 
 def test_every_refusal_has_a_page_in_the_catalogue():
-    from triage.pages import PAGES
+    from triage.platform.pages import PAGES
 
     assert {r.value for r in Detour} <= set(PAGES)

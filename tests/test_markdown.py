@@ -1,6 +1,6 @@
 """Section bodies: Markdown as editors write it, rendered safely."""
 
-from triage.markdown import render_markdown
+from triage.platform.markdown import render_markdown
 
 
 def test_a_list_straight_after_a_paragraph_is_a_list():

@@ -18,7 +18,7 @@ def test_a_database_outage_gets_a_friendly_503(client, error):
     path = page.request["PATH_INFO"]
     browser = Client(raise_request_exception=False)
     browser.cookies = client.cookies
-    with mock.patch("triage.summaries.Submission.objects.filter", side_effect=error("gone")):
+    with mock.patch("triage.summary.views.Submission.objects.filter", side_effect=error("gone")):
         response = browser.get(path)
     assert response.status_code == 503
     assert response["Retry-After"] == "10"
@@ -31,7 +31,7 @@ def test_a_database_outage_gets_a_friendly_503(client, error):
 
 def test_other_errors_stay_a_plain_500(client):
     browser = Client(raise_request_exception=False)
-    with mock.patch("triage.views.render", side_effect=ValueError("bug")):
+    with mock.patch("triage.journey.wizard.render", side_effect=ValueError("bug")):
         response = browser.get("/")
     assert response.status_code == 500
     assert "problem with the service" in response.content.decode()

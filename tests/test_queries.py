@@ -4,7 +4,7 @@ import pytest
 
 from tests import answers as people
 from tests.journey import answer_all, post_answer, url
-from triage.selectors import active_ruleset
+from triage.authoring.ruleset import active_ruleset
 
 pytestmark = pytest.mark.usefixtures("loaded_rules")
 
@@ -39,7 +39,7 @@ def test_a_session_update_is_one_statement_and_a_deleted_session_is_not_revived(
     from django.contrib.sessions.backends.base import UpdateError
     from django.contrib.sessions.models import Session
 
-    from triage.sessions import SessionStore
+    from triage.platform.sessions import SessionStore
 
     store = SessionStore()
     store["answer"] = "lupus"

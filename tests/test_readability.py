@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from tests.test_admin_authoring import change_url, confirm, editor_client, open_change, page  # noqa: F401
-from triage import readability
+from triage.authoring import readability
 from triage.models import Section
 
 HARD = (

@@ -14,9 +14,10 @@ from django.utils import timezone
 
 from tests import answers as people
 from tests.journey import finish
+from triage.clinic.views import STAFF_GROUP
 from triage.engine import codes
 from triage.models import Lookup, Submission
-from triage.staff import LIMIT_PER_USER, STAFF_GROUP
+from triage.platform.throttle import LOOKUPS_PER_ADDRESS, LOOKUPS_PER_USER
 
 pytestmark = pytest.mark.usefixtures("loaded_rules")
 
@@ -180,7 +181,7 @@ def test_unknown_mistyped_and_expired_codes_get_distinct_messages(client):
 
 def test_lookups_are_rate_limited_per_user(client):
     staff = staff_client()
-    for _ in range(LIMIT_PER_USER):
+    for _ in range(LOOKUPS_PER_USER):
         assert staff.post("/staff/", {"code": codes.new_code()}).status_code == 404
     response = staff.post("/staff/", {"code": codes.new_code()})
     assert response.status_code == 429
@@ -190,10 +191,8 @@ def test_lookups_are_rate_limited_per_user(client):
 
 
 def test_lookups_are_rate_limited_per_address():
-    from triage import staff as staff_module
-
     browsers = [staff_client(f"nurse{i}") for i in range(3)]
-    for i in range(staff_module.LIMIT_PER_ADDRESS):
+    for i in range(LOOKUPS_PER_ADDRESS):
         browsers[i % 2].post("/staff/", {"code": codes.new_code()})
     assert browsers[2].post("/staff/", {"code": codes.new_code()}).status_code == 429
 

@@ -14,13 +14,13 @@ from django.utils import timezone
 from tests import answers as people
 from tests.journey import finish
 from tests.test_staff import staff_client
-from triage import private_links
 from triage.engine import questions
 from triage.engine.rules import evaluate
 from triage.models import Lookup, Submission
-from triage.services import submission_create
-from triage.sheet import key_questions
-from triage.staff import LIMIT_PER_ADDRESS
+from triage.platform.throttle import LOOKUPS_PER_ADDRESS
+from triage.summary import private_links
+from triage.summary.services import submission_create
+from triage.summary.sheet import key_questions
 
 pytestmark = pytest.mark.usefixtures("loaded_rules")
 
@@ -124,7 +124,7 @@ def test_a_wrong_token_is_404_and_counted_like_a_failed_lookup():
 
 def test_wrong_tokens_are_refused_after_the_lookup_limit(settings):
     browser = Client()
-    for _ in range(LIMIT_PER_ADDRESS):
+    for _ in range(LOOKUPS_PER_ADDRESS):
         browser.get("/s/" + "x" * 32 + "/")
     submission = submission_create(answers=people.TYPE1_DIABETES)
     assert browser.get(link_of(submission)).status_code == 429
@@ -134,7 +134,7 @@ def test_wrong_tokens_are_refused_after_the_lookup_limit(settings):
 
 def test_the_staff_limit_counts_the_guessed_links_from_the_same_address():
     browser = Client()
-    for _ in range(LIMIT_PER_ADDRESS):
+    for _ in range(LOOKUPS_PER_ADDRESS):
         browser.get("/s/" + "y" * 32 + "/")
     staff = staff_client()
     response = staff.post("/staff/", {"code": "K7M2-9QHX"})

@@ -8,4 +8,5 @@ class TriageConfig(AppConfig):
 
     def ready(self):
         # Imported for their side effects: ruleset cache invalidation and the ruleset check.
-        from triage import checks, signals  # noqa: F401
+        from triage import checks  # noqa: F401
+        from triage.authoring import signals  # noqa: F401

@@ -1,6 +1,6 @@
 """A system check on the rules and sections in the database.
 
-It refuses what the admin and ``load_rules`` refuse (``authoring.refusals``: unknown names, a
+It refuses what the admin and ``load_rules`` refuse (``verdict.refusals``: unknown names, a
 section without a source or with advice, a missing mandatory section, a broken principle), each
 as an error whose id is ``triage.`` and the refusal's code. It reads the database, so it is
 tagged ``database``: Django runs it for ``manage.py check --database default`` and ``migrate``,
@@ -14,7 +14,7 @@ from django.core.checks import Error, Tags, register
 from django.db import DatabaseError, connections
 from django.db.migrations.executor import MigrationExecutor
 
-from triage import authoring
+from triage.authoring import verdict
 
 TAG = "triage"
 HINT = "Fix it in the admin, or correct fixtures/ and run manage.py load_rules."
@@ -30,12 +30,12 @@ def ruleset_check(app_configs=None, databases=None, **kwargs):
         executor = MigrationExecutor(connections["default"])
         if executor.migration_plan(executor.loader.graph.leaf_nodes()):
             return []
-        from triage.selectors import load_ruleset
+        from triage.authoring.ruleset import load_ruleset
 
         ruleset = load_ruleset()
     except DatabaseError:
         return []
     return [
         Error(refusal.message, hint=HINT, id=f"{TAG}.{refusal.code}")
-        for refusal in authoring.refusals(ruleset)
+        for refusal in verdict.refusals(ruleset)
     ]

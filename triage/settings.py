@@ -8,7 +8,7 @@ from pathlib import Path
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from triage.env import (
+from triage.platform.env import (
     env_bool,
     env_database,
     env_hosts,
@@ -66,7 +66,7 @@ MIDDLEWARE = [
     # compressed response with random bytes, and the one secret on our pages, the CSRF token,
     # is masked afresh for every response. WhiteNoise's own .gz files are left as they are.
     "django.middleware.gzip.GZipMiddleware",
-    "triage.middleware.SecurityHeadersMiddleware",
+    "triage.platform.middleware.SecurityHeadersMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -92,7 +92,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "triage.context_processors.service",
+                "triage.summary.context_processors.service",
             ],
         },
     },
@@ -114,8 +114,8 @@ AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
-AXES_LOCKOUT_CALLABLE = "triage.errors.locked_out"
-AXES_CLIENT_IP_CALLABLE = "triage.middleware.client_ip"
+AXES_LOCKOUT_CALLABLE = "triage.platform.errors.locked_out"
+AXES_CLIENT_IP_CALLABLE = "triage.platform.throttle.client_ip"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -143,13 +143,13 @@ STORAGES = {
 
 # Answers live in the session until the summary is saved; an anonymous questionnaire gets a
 # generous timeout rather than a timeout warning: nobody is rushed while reading a question.
-SESSION_ENGINE = "triage.sessions"  # database sessions, updated in one statement
+SESSION_ENGINE = "triage.platform.sessions"  # database sessions, updated in one statement
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 24, minimum=600)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True  # no script reads it: forms send the token as a hidden field
-CSRF_FAILURE_VIEW = "triage.errors.csrf_failure"
+CSRF_FAILURE_VIEW = "triage.platform.errors.csrf_failure"
 
 # --- HTTPS and security headers ------------------------------------------------------------
 # Local development (DEBUG) runs over plain http, so cookies, HSTS and redirects to https apply

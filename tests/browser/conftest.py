@@ -19,7 +19,7 @@ from django.core.management.color import no_style
 from django.db import connection
 
 from tests.browser.checks import ARTIFACTS, AXE, LFORMS, VNU, Recorder, in_ci
-from triage.selectors import clear_ruleset_cache
+from triage.authoring.ruleset import clear_ruleset_cache
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

@@ -16,9 +16,9 @@ import pytest
 
 from tests import answers as people
 from tests.browser.checks import LFORMS
-from triage.cards import build_cards
+from triage.authoring.ruleset import load_ruleset
 from triage.engine import fhir, questions
-from triage.selectors import load_ruleset
+from triage.summary.cards import build_cards
 
 pytestmark = pytest.mark.browser
 

@@ -16,9 +16,9 @@ from django.urls import reverse
 from tests import answers as people
 from tests.browser.checks import HTML_PAGES, assert_valid_html, in_ci
 from tests.browser.walk import answer, finish, question_url, submit
+from triage.clinic.views import STAFF_GROUP
 from triage.engine import questions
-from triage.services import submission_create
-from triage.staff import STAFF_GROUP
+from triage.summary.services import submission_create
 
 pytestmark = pytest.mark.browser
 

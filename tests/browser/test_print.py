@@ -13,10 +13,10 @@ from tests.browser.checks import ARTIFACTS
 from tests.browser.walk import finish
 from tests.conftest import FIXTURES
 from tests.stats import STATS
+from triage.authoring.files import load_files
+from triage.clinic.views import STAFF_GROUP
 from triage.engine import principles
 from triage.engine.rules import evaluate
-from triage.ruleset_files import load_files
-from triage.staff import STAFF_GROUP
 
 pytestmark = pytest.mark.browser
 

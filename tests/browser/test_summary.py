@@ -20,11 +20,11 @@ from tests.browser.test_print import flat
 from tests.browser.walk import finish, submit
 from tests.conftest import FIXTURES
 from tests.stats import STATS
+from triage.authoring.files import load_files
+from triage.clinic.views import STAFF_GROUP
 from triage.engine import questions
 from triage.models import Lookup, Submission
-from triage.ruleset_files import load_files
-from triage.services import submission_create
-from triage.staff import STAFF_GROUP
+from triage.summary.services import submission_create
 
 pytestmark = pytest.mark.browser
 

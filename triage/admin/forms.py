@@ -20,12 +20,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.forms.models import BaseInlineFormSet
 
-from triage import authoring, readability
+from triage.authoring import readability, verdict
+from triage.authoring.files import ordered_values
+from triage.authoring.ruleset import load_ruleset
 from triage.engine import advice, questions, rules
 from triage.engine.safety import MANDATORY
 from triage.models import Condition, Rule, Section, Source
-from triage.ruleset_files import ordered_values
-from triage.selectors import load_ruleset
 
 CONFIRM = "_confirm_effect"  # POST key carrying "current-version:candidate-version"
 
@@ -257,7 +257,7 @@ class CheckedFormSet(BaseInlineFormSet):
     def clean(self):
         super().clean()
         self.ruleset_errors: list[str] = []
-        self.effect: authoring.Effect | None = None
+        self.effect: verdict.Effect | None = None
         self.token = ""
         self.needs_confirmation = False
         parent_form = getattr(self.instance, "_authoring_form", None)
@@ -265,11 +265,11 @@ class CheckedFormSet(BaseInlineFormSet):
             return
         current = load_ruleset()
         candidate, own = self.candidate(current)
-        found = list({r.message: r for r in own + authoring.refusals(candidate)}.values())
+        found = list({r.message: r for r in own + verdict.refusals(candidate)}.values())
         if found:
             self.ruleset_errors = [r.message for r in found]
             raise ValidationError([ValidationError(r.message, code=r.code) for r in found])
-        found_effect = authoring.effect(current, candidate)
+        found_effect = verdict.effect(current, candidate)
         if found_effect.none:
             self.instance._change_reason = "No patient's summary changes"
             return
@@ -325,9 +325,9 @@ class SourceFormSet(CheckedFormSet):
                 )
             ]
         if not section.active:
-            return authoring.with_section(current, None, old_slug=old_slug), own
+            return verdict.with_section(current, None, old_slug=old_slug), own
         return (
-            authoring.with_section(current, new, old_slug=old_slug, rules_of_section=own_rules),
+            verdict.with_section(current, new, old_slug=old_slug, rules_of_section=own_rules),
             own,
         )
 
@@ -361,4 +361,4 @@ class ConditionFormSet(CheckedFormSet):
         if rule.pk:
             old_key = Rule.objects.filter(pk=rule.pk).values_list("key", flat=True).first()
         shown = new if rule.section.active else None  # a switched-off section shows nothing
-        return authoring.with_rule(current, shown, old_key=old_key), own
+        return verdict.with_rule(current, shown, old_key=old_key), own

@@ -7,8 +7,8 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 
+from triage.authoring.files import dump
 from triage.models import Lookup, RulesetVersion, Submission
-from triage.ruleset_files import dump
 
 
 @admin.register(Submission)

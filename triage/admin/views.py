@@ -8,10 +8,10 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views import View
 
-from triage.cards import build_cards
+from triage.authoring.ruleset import load_ruleset
 from triage.engine import questions
 from triage.models import Rule
-from triage.selectors import load_ruleset
+from triage.summary.cards import build_cards
 
 EDIT_PERMISSIONS = ("triage.change_rule", "triage.change_section")
 

@@ -6,8 +6,8 @@ Going back leaves the groups in place: people may belong to them."""
 from django.contrib.auth.management import create_permissions
 from django.db import migrations
 
-from triage.roles import CLINIC_STAFF as STAFF
-from triage.roles import EDITORS
+from triage.platform.roles import CLINIC_STAFF as STAFF
+from triage.platform.roles import EDITORS
 
 EDITOR_PERMISSIONS = [
     f"{action}_{model}"

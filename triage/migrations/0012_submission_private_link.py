@@ -4,7 +4,7 @@ as lookups (outcome 'bad_link') and count towards the same limits."""
 
 from django.db import migrations, models
 
-from triage.private_links import new_token
+from triage.summary.private_links import new_token
 
 
 def give_tokens(apps, schema_editor):

@@ -10,7 +10,7 @@ from django import template
 from django.utils.safestring import mark_safe
 
 from triage.engine.rules import source_when
-from triage.markdown import render_markdown
+from triage.platform.markdown import render_markdown
 
 register = template.Library()
 

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from triage import css_build
+from triage.platform import css_build
 
 
 class Command(BaseCommand):

@@ -8,9 +8,9 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from triage.cards import cards_document
+from triage.authoring.ruleset import load_ruleset
 from triage.engine import fhir, questions
-from triage.selectors import load_ruleset
+from triage.summary.cards import cards_document
 
 
 class Command(BaseCommand):

@@ -7,8 +7,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from triage import ruleset_files
-from triage.selectors import load_ruleset
+from triage.authoring import files as ruleset_files
+from triage.authoring.ruleset import load_ruleset
 
 
 class Command(BaseCommand):

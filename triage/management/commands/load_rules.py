@@ -7,10 +7,10 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from triage import readability
+from triage.authoring import readability
+from triage.authoring.loading import RulesetRefused, ruleset_load
+from triage.authoring.ruleset import load_ruleset
 from triage.models import Rule, Section
-from triage.selectors import load_ruleset
-from triage.services import RulesetRefused, ruleset_load
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 

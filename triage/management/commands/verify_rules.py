@@ -8,9 +8,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from triage import authoring, readability
-from triage.ruleset_files import load_files
-from triage.selectors import load_ruleset
+from triage.authoring import readability, verdict
+from triage.authoring.files import load_files
+from triage.authoring.ruleset import load_ruleset
 
 SHOW = 10  # violations printed in full; the rest are counted
 
@@ -35,7 +35,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         ruleset = load_files([Path(f) for f in files]) if files else load_ruleset()
         where = ", ".join(files) if files else "the database"
-        found = authoring.assess(ruleset, stop_after=0)  # every violation, not just the first
+        found = verdict.assess(ruleset, stop_after=0)  # every violation, not just the first
         out = self.stdout.write
         out(f"Ruleset {ruleset.version} from {where}.")
         report = found.report
@@ -46,7 +46,7 @@ class Command(BaseCommand):
                 f"{len(found.refusals)} problem(s): this ruleset must not be used "
                 "(the principles were not checked)"
             )
-        cover = authoring.coverage(ruleset)
+        cover = verdict.coverage(ruleset)
         elapsed = time.perf_counter() - started
         out(
             f"Checked {report.combinations:,} answer combinations ({report.classes:,} classes) "

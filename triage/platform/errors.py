@@ -14,7 +14,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.template import loader
 
-from triage.pages import show
+from triage.platform.pages import show
 
 logger = logging.getLogger(__name__)
 

@@ -4,8 +4,8 @@ transaction (selectors.ruleset_changed): admin saves and deletes, and load_rules
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from triage.authoring.ruleset import ruleset_changed
 from triage.models import Condition, Rule, Section, Source
-from triage.selectors import ruleset_changed
 
 
 @receiver([post_save, post_delete], sender=Section)

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from triage import registries
 from triage.engine.rules import RuleSet, Shown, evaluate
+from triage.summary import registries
 
 TRIALS = "clinical-trials"
 # What `manage.py evaluate` and the cards API print of each card.

@@ -19,7 +19,7 @@ from django.utils.crypto import salted_hmac
 RANDOM_BYTES = 16
 MAC_BYTES = 8
 LENGTH = 32  # characters: (16 + 8) bytes in base64 without padding
-SALT = "triage.private_links"
+SALT = "triage.summary.private_links"
 
 
 def _mac(random_part: bytes) -> bytes:

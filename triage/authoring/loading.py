@@ -1,67 +1,20 @@
-"""Writes: the places where a finished questionnaire becomes a stored summary and where fixture
-files become the rules and sections in use. Each does its whole job here (validation, the
-write, the ruleset version record), not in signal receivers; signals only clear the cache."""
+"""Fixture files become the rules and sections in use: all or nothing, checked by the one
+verdict, with the version recorded inside the same transaction."""
 
 from __future__ import annotations
 
 import json
-import logging
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from pathlib import Path
 
 from django.core.management import call_command
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import transaction
 
-from triage import authoring, versions
-from triage.cards import build_cards
-from triage.engine import principles, questions, rules
-from triage.models import Condition, Rule, RulesetVersion, Section, Source, Submission
-from triage.private_links import new_token
-from triage.selectors import active_ruleset, clear_ruleset_cache, load_ruleset
-
-logger = logging.getLogger(__name__)
-
-# --- summaries ------------------------------------------------------------------------------
-
-
-def submission_create(*, answers: Mapping[str, object]) -> Submission:
-    """Validate complete answers, build the summary and store both with the ruleset version,
-    recording that version (with what it contained) the first time a summary uses it.
-
-    Raises questions.AnswerError for answers that break the contract, so an incomplete or
-    tampered journey is never stored.
-    """
-    cleaned = questions.validate_answers(dict(answers))
-    ruleset = active_ruleset()
-    cards = build_cards(cleaned, ruleset)
-    for attempt in range(5):
-        try:
-            with transaction.atomic():
-                submission = Submission.objects.create(
-                    answers=cleaned,
-                    result=cards,
-                    ruleset_version=ruleset.version,
-                    private_token=new_token(),
-                )
-            break
-        except IntegrityError:  # a reference code already in use: draw another
-            if attempt == 4:
-                raise
-    _record_version(ruleset)
-    return submission
-
-
-def _record_version(ruleset: rules.RuleSet) -> None:
-    try:
-        with transaction.atomic():
-            if not RulesetVersion.objects.filter(version=ruleset.version).exists():
-                versions.record(ruleset, recorded_by="submission")
-    except DatabaseError:  # never stop a patient's summary being saved
-        logger.exception("Could not record ruleset version %s", ruleset.version)
-
-
-# --- rules and sections from fixture files --------------------------------------------------
+from triage.authoring import verdict, versions
+from triage.authoring.ruleset import clear_ruleset_cache, load_ruleset
+from triage.engine import principles, rules
+from triage.models import Condition, Rule, Section, Source
 
 MODEL_ORDER = ["triage.section", "triage.source", "triage.rule", "triage.condition"]
 
@@ -77,7 +30,7 @@ class RulesetRefused(Exception):
 
 def ruleset_load(paths: list[Path], *, replace: bool) -> principles.Report:
     """Load fixture files, all or nothing: with `replace`, they become every rule and section;
-    otherwise their rows are added or updated. The result must pass ``authoring.refusals``
+    otherwise their rows are added or updated. The result must pass ``verdict.refusals``
     (the admin's and the system check's test) or RulesetRefused is raised and the database is
     as it was. Records the version loaded and a history row for each row it changed."""
     try:
@@ -89,7 +42,7 @@ def ruleset_load(paths: list[Path], *, replace: bool) -> principles.Report:
                 Section.objects.all().delete()
             _load_rows(_read_rows(paths), replace=replace)
             ruleset = load_ruleset()
-            found = authoring.assess(ruleset)
+            found = verdict.assess(ruleset)
             if found.refusals:
                 message = "; ".join(r.message for r in found.refusals)
                 raise RulesetRefused(message, found.refusals)

@@ -14,11 +14,11 @@ from django.views.decorators.http import require_safe
 from formtools.wizard.forms import ManagementForm
 from formtools.wizard.views import NamedUrlSessionWizardView
 
-from triage.confirm import CHANGE_FLAG, PREFIX, CheckAnswersMixin
 from triage.engine import journey, questions
 from triage.engine.journey import CHECK, Detour
-from triage.forms import FORMS, QuestionForm
-from triage.pages import show
+from triage.journey.confirm import CHANGE_FLAG, PREFIX, CheckAnswersMixin
+from triage.journey.forms import FORMS, QuestionForm
+from triage.platform.pages import show
 
 
 @require_safe  # GET, and HEAD for uptime checks
@@ -34,7 +34,7 @@ class QuestionnaireWizard(CheckAnswersMixin, NamedUrlSessionWizardView):
         if q.asked_when
     }
     template_name = "triage/question.html"
-    storage_name = "triage.wizard_storage.QuietSessionStorage"
+    storage_name = "triage.journey.storage.QuietSessionStorage"
     http_method_names = ["get", "post"]
     _answers: dict[str, object] | None = None  # cached per request by answers()
 

@@ -9,25 +9,19 @@ which it needs for its rate limit and which `purge_expired` clears.
 from __future__ import annotations
 
 import json
-import math
-from datetime import timedelta
 
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import etag, require_safe
 
-from triage.cards import cards_document
+from triage.authoring.ruleset import active_ruleset
 from triage.engine import fhir, questions
-from triage.middleware import address_hash
-from triage.models import ApiCall, Submission
-from triage.selectors import active_ruleset
+from triage.models import Submission
+from triage.platform import throttle
+from triage.summary.access import linked_submission, own_submission
+from triage.summary.cards import cards_document
 
 MAX_BODY = 64 * 1024
-# A person filling in a form sends one document; a clinic's form server a few a second at most.
-LIMIT_PER_MINUTE = 60
-WINDOW = timedelta(minutes=1)
 ACCEPTED = ("application/json", fhir.CONTENT_TYPE)
 
 
@@ -79,31 +73,17 @@ def refuse(status: int, message: str, item: str = "", **headers: str) -> JsonRes
     return response
 
 
-def retry_after(address: str) -> int | None:
-    """Seconds until this address may call again, or None while it is under the limit.
-
-    Counted in the database, so every server process and worker shares one count."""
-    now = timezone.now()
-    with transaction.atomic():
-        recent = ApiCall.objects.filter(address_hash=address, created__gt=now - WINDOW)
-        if recent.count() >= LIMIT_PER_MINUTE:
-            oldest = recent.order_by("-created")[LIMIT_PER_MINUTE - 1].created
-            return max(1, math.ceil((oldest + WINDOW - now).total_seconds()))
-        ApiCall.objects.create(address_hash=address, created=now)
-    return None
-
-
 @csrf_exempt  # no session, no cookie: nothing a forged request could borrow
 def cards(request: HttpRequest) -> HttpResponse:
     """POST an answers document or a QuestionnaireResponse; get back the cards, as
     `manage.py evaluate` prints them. Nothing is stored."""
     if request.method != "POST":
         return refuse(405, "POST an answers document or a QuestionnaireResponse", Allow="POST")
-    wait = retry_after(address_hash(request))
+    wait = throttle.api_retry_after(throttle.address_hash(request))
     if wait is not None:
         return refuse(
             429,
-            f"more than {LIMIT_PER_MINUTE} requests a minute from this address; "
+            f"more than {throttle.API_CALLS_PER_WINDOW} requests a minute from this address; "
             f"try again in {wait} seconds",
             Retry_After=str(wait),
         )
@@ -130,3 +110,17 @@ def cards(request: HttpRequest) -> HttpResponse:
     response = JsonResponse(cards_document(answers, active_ruleset()))
     response["Cache-Control"] = "no-store"
     return response
+
+
+@require_safe
+def response(request: HttpRequest, pk) -> HttpResponse:
+    """The patient's own answers as a QuestionnaireResponse, on the same terms as their summary."""
+    submission, refused = own_submission(request, pk)
+    return refused or download(submission)
+
+
+@require_safe
+def link_response(request: HttpRequest, token: str) -> HttpResponse:
+    """The same file from the private link, on any device."""
+    submission, refused = linked_submission(request, token)
+    return refused or download(submission)

@@ -24,7 +24,6 @@ from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
-from triage import authoring, versions
 from triage.admin import views
 from triage.admin.filters import DUE_SOON_DAYS, ReviewFilter
 from triage.admin.forms import (
@@ -36,11 +35,12 @@ from triage.admin.forms import (
     SourceForm,
     SourceFormSet,
 )
+from triage.authoring import verdict, versions
+from triage.authoring.ruleset import load_ruleset
 from triage.engine.rules import OPERATOR_WORDS
 from triage.engine.safety import MANDATORY
-from triage.markdown import render_markdown
 from triage.models import Condition, Rule, Section, Source
-from triage.selectors import load_ruleset
+from triage.platform.markdown import render_markdown
 
 
 def try_url(answers) -> str:
@@ -118,7 +118,7 @@ class AuthoringAdmin(SimpleHistoryAdmin):
         if obj is not None and self.has_delete_permission(request, obj):
             current = load_ruleset()
             candidate = self.without(obj, current)
-            refused = authoring.refusals(candidate)
+            refused = verdict.refusals(candidate)
             if refused:
                 for refusal in refused:
                     messages.error(request, f"{obj} cannot be deleted: {refusal.message}")
@@ -126,7 +126,7 @@ class AuthoringAdmin(SimpleHistoryAdmin):
                 return HttpResponseRedirect(
                     reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
                 )
-            found = authoring.effect(current, candidate)
+            found = verdict.effect(current, candidate)
             extra_context["effect"] = found
             extra_context["examples"] = _examples(found, current)
         return super().delete_view(request, object_id, extra_context)
@@ -258,7 +258,7 @@ class SectionAdmin(AuthoringAdmin):
             messages.warning(request, warning)
 
     def without(self, obj, current):
-        return authoring.with_section(current, None, old_slug=obj.slug)
+        return verdict.with_section(current, None, old_slug=obj.slug)
 
 
 # --- rules ------------------------------------------------------------------------------
@@ -302,4 +302,4 @@ class RuleAdmin(AuthoringAdmin):
         return [path("try/", view, name="triage_rule_try"), *super().get_urls()]
 
     def without(self, obj, current):
-        return authoring.with_rule(current, None, old_key=obj.key)
+        return verdict.with_rule(current, None, old_key=obj.key)

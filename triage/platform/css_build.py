@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BOOTSTRAP = ROOT / "static" / "vendor" / "bootstrap-5.3.9" / "bootstrap.min.css"
 SITE = ROOT / "static" / "css" / "site.css"
 OUTPUT = ROOT / "static" / "css" / "app.css"

@@ -123,7 +123,7 @@ PAGES: dict[str, Page] = {
         _("Look up a code"),
         "staff:lookup",
     ),
-    # Summaries (triage/summaries.py): this browser's address, the private link, gone ones.
+    # Summaries (triage/summary/): this browser's address, the private link, gone ones.
     "summary_not_found": Page(
         404,
         _("We could not find that summary"),

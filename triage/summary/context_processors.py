@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from triage.registries import NOT_APPROVAL
+from triage.summary.registries import NOT_APPROVAL
 
 
 def service(request):

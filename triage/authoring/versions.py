@@ -1,7 +1,7 @@
 """Every ruleset version that built a summary or was saved, kept so it can be looked up.
 
 A submission stores only its ruleset version (a content hash). When a summary is saved with a
-version not seen before (``services.submission_create``), or an admin or ``load_rules`` saves
+version not seen before (``summary.services.submission_create``), or an admin or ``load_rules`` saves
 rules and sections, the version is recorded with a snapshot of what it contained, as fixture
 rows (``ruleset_files.ruleset_objects``), from which ``ruleset_files.ruleset_from_objects``
 rebuilds exactly that version.
@@ -9,9 +9,9 @@ rebuilds exactly that version.
 
 from __future__ import annotations
 
+from triage.authoring.files import ruleset_objects
 from triage.engine import rules
 from triage.models import Condition, Rule, RulesetVersion, Section, Source
-from triage.ruleset_files import ruleset_objects
 
 
 def record(ruleset: rules.RuleSet, *, recorded_by: str, user=None) -> RulesetVersion:

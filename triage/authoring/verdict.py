@@ -3,7 +3,7 @@
 Pure Python, no Django import. The admin builds a *candidate* ruleset from the current one and
 an unsaved edit (``with_section``, ``with_rule``), asks what is wrong with it (``refusals``) and,
 if nothing is, what it would change for patients (``effect``). ``load_rules`` (through
-``services.ruleset_load``), ``verify_rules`` and the system check call ``refusals`` too, so every
+``authoring.loading.ruleset_load``), ``verify_rules`` and the system check call ``refusals`` too, so every
 way in refuses the same things with the same codes and words.
 """
 
@@ -13,7 +13,7 @@ import dataclasses
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from triage import readability
+from triage.authoring import readability
 from triage.engine import principles
 from triage.engine.questions import answers_in_words
 from triage.engine.rules import Refusal, Rule, RuleSet, Section, Shown, evaluate, problems

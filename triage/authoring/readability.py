@@ -20,7 +20,7 @@ import markdown as md
 import textstat
 
 from triage.engine.rules import Refusal, RuleSet
-from triage.markdown import separate_lists
+from triage.platform.markdown import separate_lists
 
 # Targets and limits (issue 12): above the limit is refused, between target and limit warned.
 BODY_TARGET, BODY_LIMIT = 8.5, 10.0

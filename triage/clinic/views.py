@@ -19,16 +19,16 @@ from django.urls import path, reverse, reverse_lazy
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from triage import fhir_api, summaries
 from triage.engine import codes
-from triage.middleware import address_hash
+from triage.fhir import views as fhir_views
 from triage.models import Lookup, Submission
-from triage.pages import show
-from triage.roles import CLINIC_STAFF as STAFF_GROUP
+from triage.platform import throttle
+from triage.platform.pages import show
+from triage.platform.roles import CLINIC_STAFF as STAFF_GROUP
+from triage.summary.access import road
+from triage.summary.context import summary_context
+from triage.summary.sheet import sheet_context
 
-WINDOW = timedelta(minutes=10)
-LIMIT_PER_USER = 30
-LIMIT_PER_ADDRESS = 60
 RECENT_LOOKUP = timedelta(hours=8)
 
 
@@ -48,17 +48,6 @@ def staff_only(view):
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-def over_limit(user, address: str) -> bool:
-    """Too many lookups lately from this account or this address. Private links opened by
-    anyone (`user` None) count by address only, with staff lookups from the same address."""
-    since = timezone.now() - WINDOW
-    # Downloads follow a found lookup, so they guess nothing: only lookups count.
-    counted = Lookup.objects.filter(created__gte=since).exclude(outcome__in=["limited", "exported"])
-    if user is not None and counted.filter(user=user).count() >= LIMIT_PER_USER:
-        return True
-    return counted.filter(address_hash=address).count() >= LIMIT_PER_ADDRESS
 
 
 class LookupForm(forms.Form):
@@ -88,6 +77,19 @@ MESSAGES = {
 }
 
 
+def lookup_outcome(code: str, submission: Submission | None) -> str:
+    """What a lookup found, in the words the lookup record keeps."""
+    if not codes.is_valid(code):
+        return "mistyped"
+    if submission is None:
+        return "unknown"
+    if submission.is_deleted:
+        return "deleted"
+    if submission.is_expired:
+        return "expired"
+    return "found"
+
+
 @require_http_methods(["GET", "POST"])
 @staff_only
 def lookup(request):
@@ -96,32 +98,21 @@ def lookup(request):
     status = 200
     if request.method == "POST" and form.is_valid():
         code = form.cleaned_data["code"]
-        address = address_hash(request)
-        record = Lookup(user=request.user, username=request.user.get_username(), code=code)
-        record.address_hash = address
-        if over_limit(request.user, address):
-            record.outcome = "limited"
-            record.save()
-            return show(request, "too_many_lookups", minutes=int(WINDOW.total_seconds() // 60))
+        address = throttle.address_hash(request)
+        if throttle.lookups_over_limit(request.user, address):
+            throttle.record_lookup(request, code=code, outcome="limited", address=address)
+            return show(request, "too_many_lookups", minutes=throttle.lookup_minutes())
         submission = Submission.objects.filter(reference=code).first()
-        if not codes.is_valid(code):
-            record.outcome = "mistyped"
-        elif submission is None:
-            record.outcome = "unknown"
-        elif submission.is_deleted:
-            record.outcome = "deleted"
-        elif submission.is_expired:
-            record.outcome = "expired"
-        else:
-            record.outcome = "found"
-        record.submission = submission
-        record.save()
-        if record.outcome == "found":
+        outcome = lookup_outcome(code, submission)
+        throttle.record_lookup(
+            request, code=code, outcome=outcome, submission=submission, address=address
+        )
+        if outcome == "found":
             return redirect("staff:summary", reference=code)
-        message = MESSAGES[record.outcome].format(
+        message = MESSAGES[outcome].format(
             code=codes.display(code), days=settings.SUMMARY_RETENTION_DAYS
         )
-        status = 404 if record.outcome in ("unknown", "mistyped") else 410
+        status = 404 if outcome in ("unknown", "mistyped") else 410
     elif request.method == "POST":
         status = 400
     return render(
@@ -147,7 +138,7 @@ def _staff_page(request, reference: str, build, template: str):
     submission = looked_up(request, reference)
     if submission is None:
         return show(request, "look_up_first")
-    context = build(submission, request=request, access=summaries.road("staff", submission))
+    context = build(submission, request=request, access=road("staff", submission))
     return render(request, template, context)
 
 
@@ -155,14 +146,14 @@ def _staff_page(request, reference: str, build, template: str):
 @staff_only
 def staff_summary(request, reference: str):
     """The summary exactly as it was built; only after this user looked the code up."""
-    return _staff_page(request, reference, summaries.summary_context, "triage/summary.html")
+    return _staff_page(request, reference, summary_context, "triage/summary.html")
 
 
 @require_http_methods(["GET"])
 @staff_only
 def staff_sheet(request, reference: str):
     """The one-page appointment sheet: what staff print by default."""
-    return _staff_page(request, reference, summaries.sheet_context, "triage/sheet.html")
+    return _staff_page(request, reference, sheet_context, "triage/sheet.html")
 
 
 @require_http_methods(["GET"])
@@ -173,15 +164,10 @@ def staff_response(request, reference: str):
     submission = looked_up(request, reference)
     if submission is None:
         return show(request, "look_up_first")
-    Lookup.objects.create(
-        user=request.user,
-        username=request.user.get_username(),
-        code=submission.reference,
-        outcome="exported",
-        submission=submission,
-        address_hash=address_hash(request),
+    throttle.record_lookup(
+        request, code=submission.reference, outcome="exported", submission=submission
     )
-    return fhir_api.download(submission)
+    return fhir_views.download(submission)
 
 
 class StaffLoginView(auth_views.LoginView):

@@ -10,36 +10,17 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_http_methods
 
 from triage.engine import journey, questions
-from triage.models import Submission
-from triage.pages import show
-from triage.services import submission_create
+from triage.platform.pages import show
+from triage.summary import ownership
+from triage.summary.services import submission_create
 
 CHANGE_FLAG = "triage_changing"
-SUBMISSIONS = "triage_submissions"
 PREFIX = "questionnaire_wizard"  # the wizard's prefix; formtools stores it as wizard_<prefix>
 STORAGE_KEY = f"wizard_{PREFIX}"
-
-
-def live_summary_url(request: HttpRequest, prefer: str | None = None) -> str | None:
-    """The address of a summary this browser finished that can still be opened: `prefer`
-    when it is one of them, else the newest. None when there is none (no database query when
-    this browser never finished one)."""
-    owned = request.session.get(SUBMISSIONS)
-    if not owned:
-        return None
-    live = Submission.objects.filter(
-        pk__in=owned, deleted_at__isnull=True, expires_at__gt=timezone.now()
-    ).order_by("-created")
-    ids = [str(pk) for pk in live.values_list("pk", flat=True)]
-    if not ids:
-        return None
-    pk = prefer if prefer in ids else ids[0]
-    return reverse("triage:summary", kwargs={"pk": pk})
 
 
 class CheckAnswersMixin:
@@ -47,7 +28,7 @@ class CheckAnswersMixin:
 
     @cached_property
     def summary_url(self) -> str | None:
-        return live_summary_url(self.request)
+        return ownership.live_summary_url(self.request)
 
     @property
     def finished(self) -> bool:
@@ -101,7 +82,7 @@ class CheckAnswersMixin:
         self.storage.reset()
         session = self.request.session
         session.pop(CHANGE_FLAG, None)
-        session[SUBMISSIONS] = [*session.get(SUBMISSIONS, []), str(submission.id)][-20:]
+        ownership.remember(self.request, submission)
         return redirect("triage:summary", pk=submission.id)
 
 
@@ -113,6 +94,6 @@ def start_again(request: HttpRequest) -> HttpResponse:
         request.session.pop(STORAGE_KEY, None)
         request.session.pop(CHANGE_FLAG, None)
         return redirect("triage:question", step=journey.FIRST)
-    summary = live_summary_url(request, prefer=request.GET.get("summary"))
+    summary = ownership.live_summary_url(request, prefer=request.GET.get("summary"))
     context = {"summary_url": summary, "cancel_url": summary or reverse("triage:resume")}
     return render(request, "triage/start_again.html", context)

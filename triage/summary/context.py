@@ -1,0 +1,89 @@
+"""What a summary page shows, built from a stored summary: key points first (one sentence per
+shown section, linking to it), then the answers, then the sections in full, with every source
+numbered once for the end of the print."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import reverse
+
+from triage.engine import questions
+from triage.engine.rules import TOURISM_WARNING
+from triage.models import Submission
+from triage.summary import registries
+from triage.summary.access import Access, road
+
+
+def named_signs(card: Mapping, answers: Mapping[str, object]) -> list[str]:
+    """The warning signs the engine named for the tourism warning (principle 11); summaries
+    stored before the engine named them get the same words from their answers."""
+    if card.get("slug") != TOURISM_WARNING:
+        return []
+    return list(card.get("named") or questions.named_signs(answers))
+
+
+def join_words(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def signs_intro(signs: list[str]) -> str:
+    many = "warning signs" if len(signs) > 1 else "a warning sign"
+    return f"The offer you told us about has {many} of an unproven clinic"
+
+
+def key_point(card: Mapping, signs: list[str]) -> str:
+    """One plain sentence for a section: its summary, or, for the tourism warning when the
+    person ticked warning signs, those signs in their own words."""
+    if signs:
+        return f"{signs_intro(signs)}: {join_words(signs)}."
+    return str(card.get("summary", ""))
+
+
+def source_notes(cards: list[dict]) -> list[dict]:
+    """Every web address the summary cites, once, numbered, for the end of the print."""
+    numbers: dict[str, int] = {}
+    for card in cards:
+        for link in [*card.get("registry_links", []), *card.get("sources", [])]:
+            numbers.setdefault(link["url"], len(numbers) + 1)
+    return [{"number": n, "url": url} for url, n in numbers.items()]
+
+
+def summary_context(
+    submission: Submission, *, request: HttpRequest | None = None, access: Access | None = None
+) -> dict:
+    answers: Mapping[str, object] = submission.answers
+    access = access or road("session", submission)
+    notes = source_notes(submission.result)
+    note_number = {n["url"]: n["number"] for n in notes}
+    cards = []
+    for stored in submission.result:
+        card = dict(stored)
+        card["signs"] = named_signs(card, answers)
+        card["key_point"] = key_point(card, card["signs"])
+        card["signs_intro"] = signs_intro(card["signs"]) if card["signs"] else ""
+        card["numbered_sources"] = [
+            {**s, "note": note_number.get(s["url"])} for s in card.get("sources", [])
+        ]
+        card["numbered_registry_links"] = [
+            {**s, "note": note_number.get(s["url"])} for s in card.get("registry_links", [])
+        ]
+        cards.append(card)
+    rows = [
+        {"label": label, "answer": answer} for label, answer in questions.answers_in_words(answers)
+    ]
+    link = reverse("triage:link", kwargs={"token": submission.private_token})
+    return {
+        "submission": submission,
+        "cards": cards,
+        "rows": rows,
+        "signs": [s for c in cards for s in c["signs"]],
+        "notes": notes,
+        "access": access,
+        "staff_view": access.kind == "staff",
+        "private_link": request.build_absolute_uri(link) if request else link,
+        "not_approval": registries.NOT_APPROVAL,
+        "retention_days": settings.SUMMARY_RETENTION_DAYS,
+    }

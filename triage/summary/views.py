@@ -1,0 +1,69 @@
+"""The summary pages on the patient's roads (this browser and the private link): the summary,
+the sheet and deleting it. Clinic staff reach the same pages through triage/clinic."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from triage.models import Submission
+from triage.summary.access import Access, linked_submission, own_submission, road
+from triage.summary.context import summary_context
+from triage.summary.sheet import sheet_context
+
+
+def _summary_page(request, submission: Submission, access: Access) -> HttpResponse:
+    context = summary_context(submission, request=request, access=access)
+    return render(request, "triage/summary.html", context)
+
+
+def _sheet_page(request, submission: Submission, access: Access) -> HttpResponse:
+    context = sheet_context(submission, request=request, access=access)
+    return render(request, "triage/sheet.html", context)
+
+
+def _delete_page(request, submission: Submission, access: Access) -> HttpResponse:
+    """Ask once, then delete at once: the link, the code and the sheet stop working."""
+    if request.method == "POST":
+        submission.erase()
+        return redirect(access.summary_url)
+    return render(
+        request, "triage/delete_confirm.html", {"submission": submission, "access": access}
+    )
+
+
+@require_http_methods(["GET"])
+def summary(request: HttpRequest, pk) -> HttpResponse:
+    submission, refused = own_submission(request, pk)
+    return refused or _summary_page(request, submission, road("session", submission))
+
+
+@require_http_methods(["GET"])
+def sheet(request: HttpRequest, pk) -> HttpResponse:
+    submission, refused = own_submission(request, pk)
+    return refused or _sheet_page(request, submission, road("session", submission))
+
+
+@require_http_methods(["GET", "POST"])
+def delete_summary(request: HttpRequest, pk) -> HttpResponse:
+    submission, refused = own_submission(request, pk)
+    return refused or _delete_page(request, submission, road("session", submission))
+
+
+@require_http_methods(["GET"])
+def link_summary(request: HttpRequest, token: str) -> HttpResponse:
+    submission, refused = linked_submission(request, token)
+    return refused or _summary_page(request, submission, road("link", submission))
+
+
+@require_http_methods(["GET"])
+def link_sheet(request: HttpRequest, token: str) -> HttpResponse:
+    submission, refused = linked_submission(request, token)
+    return refused or _sheet_page(request, submission, road("link", submission))
+
+
+@require_http_methods(["GET", "POST"])
+def link_delete(request: HttpRequest, token: str) -> HttpResponse:
+    submission, refused = linked_submission(request, token)
+    return refused or _delete_page(request, submission, road("link", submission))
