@@ -344,7 +344,7 @@ def test_verify_rules_checks_fixture_files_without_the_database(tmp_path):
 def exported(directory):
     return {
         name: (directory / name).read_text(encoding="utf-8")
-        for name in ("sections.json", "rules.json")
+        for name in ("sections.json", "rules.json", "comparison.json")
     }
 
 
@@ -379,7 +379,9 @@ def test_export_is_sorted_by_natural_key_and_holds_the_shipped_rows(loaded_rules
     call_command("export_rules", str(tmp_path), stdout=io.StringIO())
     shipped = [r for p in FIXTURES for r in json.loads(p.read_text())]
     out = [
-        r for n in ("sections.json", "rules.json") for r in json.loads((tmp_path / n).read_text())
+        r
+        for n in ("sections.json", "rules.json", "comparison.json")
+        for r in json.loads((tmp_path / n).read_text())
     ]
 
     def canonical(rows):

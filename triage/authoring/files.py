@@ -16,12 +16,13 @@ from pathlib import Path
 
 from triage.engine import questions, rules
 
-FILES = ("sections.json", "rules.json")
+FILES = ("sections.json", "rules.json", "comparison.json")
 
 # --- reading ------------------------------------------------------------------------------
 
 
 def ruleset_from_objects(objects: Iterable[dict], active_only: bool = True) -> rules.RuleSet:
+    objects = list(objects)  # walked twice: once here, once for the grid
     sections: dict[str, dict] = {}
     sources: dict[str, list[tuple[int, rules.Source]]] = {}
     rule_rows: dict[str, dict] = {}
@@ -76,7 +77,10 @@ def ruleset_from_objects(objects: Iterable[dict], active_only: bool = True) -> r
         for key, f in rule_rows.items()
         if not active_only or (f.get("active", True) and f["section"][0] in live)
     ]
-    return rules.RuleSet.build(built_sections, built_rules)
+    # The comparison grid's rows (options, rows, cells) are read in authoring/comparison.py.
+    from triage.authoring.comparison import grid_from_objects
+
+    return rules.RuleSet.build(built_sections, built_rules, grid_from_objects(objects))
 
 
 def load_files(paths: Iterable[Path]) -> rules.RuleSet:
@@ -143,10 +147,13 @@ def ruleset_objects(ruleset: rules.RuleSet) -> list[dict]:
         rows.extend(section_rows(ruleset.sections[slug]))
     for rule in sorted(ruleset.rules, key=lambda r: r.key):
         rows.extend(rule_rows(rule))
+    from triage.authoring.comparison import grid_rows
+
+    rows.extend(grid_rows(ruleset.grid))
     return rows
 
 
-def database_objects() -> tuple[list[dict], list[dict]]:
+def database_objects() -> tuple[list[dict], list[dict], list[dict]]:
     """Every section (with its sources) and every rule (with its conditions) in the database,
     switched off or not, as the rows of sections.json and rules.json: the files are the whole
     state, and ``load_rules`` of them rebuilds the same ruleset version."""
@@ -159,7 +166,9 @@ def database_objects() -> tuple[list[dict], list[dict]]:
     found: list[dict] = []
     for r in Rule.objects.order_by("key").select_related("section").prefetch_related("conditions"):
         found.extend(rule_rows(r.to_engine(), description=r.description))
-    return sections, found
+    from triage.authoring.comparison import database_grid, grid_rows
+
+    return sections, found, grid_rows(database_grid())
 
 
 def dump(rows: list[dict]) -> str:
@@ -168,7 +177,8 @@ def dump(rows: list[dict]) -> str:
 
 
 def write_database(directory: Path) -> list[Path]:
-    """Write sections.json and rules.json from the database into `directory` (made if missing)."""
+    """Write sections.json, rules.json and comparison.json from the database into `directory`
+    (made if missing)."""
     directory.mkdir(parents=True, exist_ok=True)
     written = []
     for name, rows in zip(FILES, database_objects(), strict=True):

@@ -14,9 +14,17 @@ from django.db import transaction
 from triage.authoring import verdict, versions
 from triage.authoring.ruleset import clear_ruleset_cache, load_ruleset
 from triage.engine import principles, rules
-from triage.models import Condition, Rule, Section, Source
+from triage.models import Cell, Condition, GridRow, Option, Rule, Section, Source
 
-MODEL_ORDER = ["triage.section", "triage.source", "triage.rule", "triage.condition"]
+MODEL_ORDER = [
+    "triage.section",
+    "triage.source",
+    "triage.rule",
+    "triage.condition",
+    "triage.option",
+    "triage.gridrow",
+    "triage.cell",
+]
 
 
 class RulesetRefused(Exception):
@@ -40,6 +48,9 @@ def ruleset_load(paths: list[Path], *, replace: bool) -> principles.Report:
                 Rule.objects.all().delete()
                 Source.objects.all().delete()
                 Section.objects.all().delete()
+                Cell.objects.all().delete()
+                GridRow.objects.all().delete()
+                Option.objects.all().delete()
             _load_rows(_read_rows(paths), replace=replace)
             ruleset = load_ruleset()
             found = verdict.assess(ruleset)
@@ -105,3 +116,24 @@ def _check_references(rows: list[dict], replace: bool) -> None:
                 raise RulesetRefused(
                     f"condition on {fields.get('question')!r}: unknown rule {ref!r}"
                 )
+    _check_grid_references(rows, replace)
+
+
+def _check_grid_references(rows: list[dict], replace: bool) -> None:
+    """A comparison cell must name an option and a row that exist."""
+    options = {r["fields"].get("slug") for r in rows if r["model"] == "triage.option"}
+    grid_rows = {r["fields"].get("slug") for r in rows if r["model"] == "triage.gridrow"}
+    if not replace:
+        options |= set(Option.objects.values_list("slug", flat=True))
+        grid_rows |= set(GridRow.objects.values_list("slug", flat=True))
+    for row in rows:
+        if row["model"] != "triage.cell":
+            continue
+        fields = row.get("fields") or {}
+        option = (fields.get("option") or [None])[0]
+        grid_row = (fields.get("row") or [None])[0]
+        name = f"{option}/{grid_row}"
+        if option not in options:
+            raise RulesetRefused(f"triage.cell {name!r}: unknown option {option!r}")
+        if grid_row not in grid_rows:
+            raise RulesetRefused(f"triage.cell {name!r}: unknown row {grid_row!r}")
