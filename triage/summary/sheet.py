@@ -23,6 +23,7 @@ from triage.engine.safety import NOT_MEDICAL_ADVICE
 from triage.models import Submission
 from triage.summary import registries
 from triage.summary.access import Access
+from triage.summary.comparison import priority_questions
 from triage.summary.context import summary_context
 
 QUESTIONS_TO_ASK = "questions-to-ask"
@@ -86,6 +87,11 @@ def sheet_context(submission: Submission, *, request: HttpRequest, access: Acces
             + " stem cell",
             "key_questions": key_questions(asking["detail"]) if asking else [],
             "notice": notice.get("summary", ""),
+            # What the person marked in "Compare your options", in the rows' own words.
+            "priorities": priority_questions(submission),
+            "compare_link": context["private_link"].rstrip("/") + "/compare/"
+            if context["compare_url"]
+            else "",
         }
     )
     return context
