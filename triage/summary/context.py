@@ -86,8 +86,6 @@ def summary_context(
         "private_link": request.build_absolute_uri(link) if request else link,
         "not_approval": registries.NOT_APPROVAL,
         # "Compare your options" (summary/comparison.py), when this summary stored a grid.
-        "compare_url": access.compare_url
-        if (submission.comparison or {}).get("columns")
-        else "",
+        "compare_url": access.compare_url if (submission.comparison or {}).get("columns") else "",
         "retention_days": settings.SUMMARY_RETENTION_DAYS,
     }
