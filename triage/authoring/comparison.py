@@ -279,7 +279,7 @@ def cell_refusals(cell: Cell) -> list[Refusal]:
     if cell.has_number:
         if not 0 <= float(cell.per_100) <= 100:  # type: ignore[arg-type]
             out.append(
-                Refusal("grid-number-range", f"{where}: {cell.per_100} is not between 0 and 100")
+                Refusal("grid-number-range", f"{where}: {cell.per_100:g} is not between 0 and 100")
             )
         missing = [
             label

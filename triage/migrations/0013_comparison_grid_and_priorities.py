@@ -6,6 +6,30 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
+from triage.platform.roles import EDITORS
+
+# Content editors edit the comparison grid as they edit sections (migration 0003 gave them those).
+GRID_PERMISSIONS = [
+    f"{action}_{model}"
+    for model in ("option", "gridrow", "cell")
+    for action in ("add", "change", "delete", "view")
+] + ["view_historicaloption", "view_historicalgridrow", "view_historicalcell"]
+
+
+def give_editors_the_grid(apps, schema_editor):
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    group, _ = Group.objects.get_or_create(name=EDITORS)
+    group.permissions.add(
+        *Permission.objects.filter(content_type__app_label="triage", codename__in=GRID_PERMISSIONS)
+    )
+
 
 class Migration(migrations.Migration):
 
@@ -156,4 +180,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('option', 'row', 'condition'), name='one_cell_per_place')],
             },
         ),
+        migrations.RunPython(give_editors_the_grid, migrations.RunPython.noop),
     ]
