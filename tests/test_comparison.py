@@ -595,6 +595,8 @@ def test_an_editor_edits_a_cell_and_its_history_is_kept(editor_client):
     target.refresh_from_db()
     assert target.text.endswith("go back in.")
     assert target.history.count() >= 2
+    history = editor_client.get(reverse("admin:triage_cell_history", args=[target.pk]))
+    assert history.status_code == 200 and "go back in." in history.content.decode()
     assert RulesetVersion.objects.filter(
         version=load_ruleset().version, recorded_by="admin"
     ).exists()

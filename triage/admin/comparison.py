@@ -192,8 +192,7 @@ class GridAdmin(SimpleHistoryAdmin):
     """What options, rows and cells share: a checked delete, the version recorded after each
     change, and history that can be read but not reverted (a revert would skip the checks)."""
 
-    change_form_template = "admin/triage/change_form.html"
-    object_history_template = "admin/triage/object_history.html"
+    object_history_list_template = "admin/triage/object_history_list.html"  # with each change
 
     def without(self, obj, grid: grid_engine.Grid) -> grid_engine.Grid:
         raise NotImplementedError
