@@ -60,7 +60,8 @@ def grid_from_objects(objects: Iterable[dict]) -> Grid | None:
                     row=f["row"][0],
                     condition=f.get("condition") or "",
                     text=f.get("text", ""),
-                    per_100=f.get("per_100"),
+                    # 15 and 15.0 are one number (the database keeps a float): one version.
+                    per_100=None if f.get("per_100") is None else float(f["per_100"]),
                     outcome=f.get("outcome") or "",
                     who=f.get("who") or "",
                     time_frame=f.get("time_frame") or "",
@@ -95,6 +96,8 @@ def grid_rows(grid: Grid | None) -> list[dict]:
         stored = c.as_stored()
         fields = {"option": [c.option], "row": [c.row]}
         fields.update({k: v for k, v in stored.items() if k not in ("option", "row")})
+        if c.per_100 is not None and float(c.per_100).is_integer():
+            fields["per_100"] = int(c.per_100)  # written as people write it: 15, not 15.0
         out.append({"model": "triage.cell", "fields": fields})
     return out
 
