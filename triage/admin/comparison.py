@@ -17,6 +17,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import URLValidator
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
@@ -152,7 +153,7 @@ class CellForm(CheckedGridForm):
         if match:
             return f"https://doi.org/{match.group(1)}"
         if value:
-            forms.URLField().clean(value)
+            URLValidator(schemes=["https", "http"])(value)
         return value
 
     def clean(self):
