@@ -69,12 +69,14 @@ ARRAYS = """() => [...document.querySelectorAll('svg.icon-array')].map((svg) => 
   return {
     count: Number(svg.dataset.count), of: Number(svg.dataset.of), role: svg.getAttribute('role'),
     label: svg.getAttribute('aria-label'), caption: caption ? caption.textContent.trim() : '',
-    filled: svg.querySelectorAll('.icon-array__icon--filled').length,
+    filled: svg.querySelectorAll('.icon-array__filled use').length,
     icons: svg.querySelectorAll('use').length,
-    filledFill: svg.querySelector('.icon-array__icon--filled')
-      ? getComputedStyle(svg.querySelector('.icon-array__icon--filled')).fill : null,
-    emptyFill: getComputedStyle(svg.querySelector('.icon-array__icon--empty')).fill,
-    emptyStroke: getComputedStyle(svg.querySelector('.icon-array__icon--empty')).stroke,
+    filledFill: svg.querySelector('.icon-array__filled use')
+      ? getComputedStyle(svg.querySelector('.icon-array__filled use')).fill : null,
+    emptyFill: svg.querySelector('.icon-array__empty use')
+      ? getComputedStyle(svg.querySelector('.icon-array__empty use')).fill : 'none',
+    emptyStroke: svg.querySelector('.icon-array__empty use')
+      ? getComputedStyle(svg.querySelector('.icon-array__empty use')).stroke : 'currentColor',
     adjust: getComputedStyle(svg).forcedColorAdjust,
     width: Math.round(box.width), height: Math.round(box.height),
   };

@@ -85,17 +85,26 @@ def icon_array(count: int, label: str) -> str:
     """A picture of 100 people as inline SVG: `count` filled from the top left, the rest
     outlined, so the difference does not rest on colour; currentColor keeps it readable in
     forced-colours mode (site.css). The sentence is its accessible name."""
-    # Only whole numbers and the constants below go into the icons' markup.
-    looks = {
-        True: 'class="icon-array__icon icon-array__icon--filled" fill="currentColor"',
-        False: 'class="icon-array__icon icon-array__icon--empty" fill="none" '
-        'stroke="currentColor" stroke-width="0.8"',
-    }
-    icons = "".join(
-        f'<use href="#{ICON}" x="{icon.column * 10:d}" y="{icon.row * 10:d}" width="10" '
-        f'height="10" {looks[icon.filled]}/>'
-        for icon in grid_engine.icon_positions(int(count))
-    )
+    # Only whole numbers and the constants below go into the icons' markup. The symbol draws
+    # one person in a 10 x 10 square at its origin; each <use> moves it to its place.
+    places = grid_engine.icon_positions(int(count))
+
+    def group(filled: bool) -> str:
+        uses = "".join(
+            f'<use href="#{ICON}" x="{i.column * 10:d}" y="{i.row * 10:d}"/>'
+            for i in places
+            if i.filled is filled
+        )
+        if not uses:
+            return ""
+        if filled:
+            return f'<g class="icon-array__filled" fill="currentColor">{uses}</g>'
+        return (
+            '<g class="icon-array__empty" fill="none" stroke="currentColor" '
+            f'stroke-width="0.8">{uses}</g>'
+        )
+
+    icons = group(True) + group(False)
     return format_html(
         '<svg class="icon-array" data-count="{}" data-of="100" role="img" aria-label="{}" '
         'viewBox="0 0 100 100" focusable="false">{}</svg>',
