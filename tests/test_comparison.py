@@ -465,6 +465,10 @@ def test_staff_see_the_comparison_and_the_priorities_read_only():
     assert escape(questions["harm"]) in page and escape(questions["cost"]) in page
     assert 'name="priorities"' not in page and "<form" not in page.split('id="what-matters"')[1]
     assert nurse.post(url, {"priorities": ["benefit"]}).status_code == 405
+    sheet = nurse.get(reverse("staff:sheet", kwargs={"reference": submission.reference}))
+    sheet = sheet.content.decode()
+    assert escape(questions["harm"]) in sheet  # the sheet staff print shows what matters too
+    assert "sheet__compare" not in sheet  # but no address carrying the patient's secret
     submission.refresh_from_db()
     assert submission.priorities == ["harm", "cost"]
 

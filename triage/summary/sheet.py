@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 from django.http import HttpRequest
+from django.urls import reverse
 
 from triage.engine import questions
 from triage.engine.advice import normalise
@@ -89,8 +90,12 @@ def sheet_context(submission: Submission, *, request: HttpRequest, access: Acces
             "notice": notice.get("summary", ""),
             # What the person marked in "Compare your options", in the rows' own words.
             "priorities": priority_questions(submission),
-            "compare_link": context["private_link"].rstrip("/") + "/compare/"
-            if context["compare_url"]
+            # The comparison's address on paper, for the patient's roads: a private link's
+            # secret is the patient's to give, never printed from the staff road.
+            "compare_link": request.build_absolute_uri(
+                reverse("triage:link-compare", kwargs={"token": submission.private_token})
+            )
+            if context["compare_url"] and access.kind != "staff"
             else "",
         }
     )
