@@ -83,6 +83,20 @@ ARRAYS = """() => [...document.querySelectorAll('svg.icon-array')].map((svg) => 
 })"""
 
 
+STACKED = """() => {
+  const table = document.querySelector('#compare-options');
+  const cells = [...table.querySelectorAll('td.compare__cell')];
+  return {
+    width: table.getBoundingClientRect().width,
+    narrowest: Math.min(...cells.map((td) => td.getBoundingClientRect().width)),
+    unlabelled: cells.filter((td) => {
+      const label = td.querySelector('.compare__cell-option');
+      return !label || label.getClientRects().length === 0;
+    }).length,
+  };
+}"""
+
+
 def number_in(sentence: str) -> int:
     """The number of people a frequency sentence names: "fewer than 1 in 100" is none drawn."""
     if sentence.lower().startswith("fewer than 1 in 100"):
@@ -142,7 +156,10 @@ def test_the_comparison_for_each_kind_of_person(recorder, who):
     page.goto(f"/s/{submission.private_token}/compare/")
     found = check_grid(page, answers)
     page.set_viewport_size(PHONE)
-    check_grid(page, answers)  # the same grid, stacked on a phone
+    check_grid(page, answers)  # the same grid, stacked on a phone:
+    stacked = page.evaluate(STACKED)
+    assert stacked["narrowest"] >= 0.8 * stacked["width"], stacked  # one answer per line
+    assert stacked["unlabelled"] == 0, stacked  # each naming its option
     page.set_viewport_size({"width": 1280, "height": 800})
     recorder.capture(f"compare-{who}")
     recorder.capture(f"compare-{who}-print", print_media=True)
