@@ -55,12 +55,19 @@ GRID = """() => {
   const table = document.querySelector('#compare-options');
   const columns = [...table.querySelectorAll('thead th[data-option]')].map((th) => th.dataset.option);
   const rows = [...table.querySelectorAll('tbody tr[data-row]')].map((tr) => tr.dataset.row);
+  const look = (el) => {
+    const s = getComputedStyle(el);
+    return [s.backgroundColor, s.color, s.fontWeight, s.fontSize, s.borderTopColor,
+            s.borderTopWidth, s.outlineStyle].join(' ');
+  };
+  const headLooks = [...new Set([...table.querySelectorAll('thead th[data-option]')].map(look))];
+  const cellLooks = [...new Set([...table.querySelectorAll('tbody td')].map(look))];
   const cells = [...table.querySelectorAll('tbody td')].map((td) => ({
     option: td.dataset.option, row: td.dataset.row,
     rowOfParent: td.closest('tr').dataset.row,
     number: Boolean(td.querySelector('svg.icon-array')),
   }));
-  return {columns, rows, cells};
+  return {columns, rows, cells, headLooks, cellLooks};
 }"""
 
 ARRAYS = """() => [...document.querySelectorAll('svg.icon-array')].map((svg) => {
@@ -116,6 +123,9 @@ def check_grid(page, answers: dict) -> dict:
         v not in ("none_of_these", "not_sure") for v in answers.get("offer_features", [])
     )
     assert ("unproven-clinic" in grid["columns"]) == offered
+    # No option is highlighted: every column heading, and every cell, is styled alike.
+    assert len(grid["headLooks"]) == 1, grid["headLooks"]
+    assert len(grid["cellLooks"]) == 1, grid["cellLooks"]
     for cell in grid["cells"]:
         assert cell["option"] in grid["columns"] and cell["row"] == cell["rowOfParent"]
     per_row = {row: [c for c in grid["cells"] if c["row"] == row] for row in grid["rows"]}
