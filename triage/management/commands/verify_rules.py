@@ -9,7 +9,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from triage.authoring import readability, verdict
-from triage.authoring.files import load_files
+from triage.authoring.files import FixtureError, load_files
 from triage.authoring.ruleset import load_ruleset
 
 SHOW = 10  # violations printed in full; the rest are counted
@@ -33,7 +33,10 @@ class Command(BaseCommand):
             if not Path(name).is_file():
                 raise CommandError(f"{name}: no such file")
         started = time.perf_counter()
-        ruleset = load_files([Path(f) for f in files]) if files else load_ruleset()
+        try:
+            ruleset = load_files([Path(f) for f in files]) if files else load_ruleset()
+        except FixtureError as exc:  # one line per bad row, naming the file and the row
+            raise CommandError(str(exc)) from None
         where = ", ".join(files) if files else "the database"
         found = verdict.assess(ruleset, stop_after=0)  # every violation, not just the first
         out = self.stdout.write
