@@ -46,16 +46,7 @@ class Section(models.Model):
         return (self.slug,)
 
     def to_engine(self) -> rules.Section:
-        return rules.Section(
-            slug=self.slug,
-            title=self.title,
-            summary=self.summary,
-            body=self.body,
-            indicator=self.indicator,
-            sources=tuple(s.to_engine() for s in self.sources.all()),
-            last_reviewed=self.last_reviewed.isoformat(),
-            next_review=self.next_review.isoformat(),
-        )
+        return rules.Section.from_row(self, self.sources.all())
 
 
 class SourceManager(models.Manager):
@@ -97,10 +88,6 @@ class Source(models.Model):
 
     natural_key.dependencies = ["triage.section"]
 
-    def to_engine(self) -> rules.Source:
-        checked = self.checked.isoformat() if self.checked else ""
-        return rules.Source(self.label, self.url, self.year, checked)
-
 
 class RuleManager(models.Manager):
     def get_by_natural_key(self, key):
@@ -131,13 +118,7 @@ class Rule(models.Model):
     natural_key.dependencies = ["triage.section"]
 
     def to_engine(self) -> rules.Rule:
-        return rules.Rule(
-            key=self.key,
-            section=self.section.slug,
-            priority=self.priority,
-            active=self.active,
-            conditions=tuple(c.to_engine() for c in self.conditions.all()),
-        )
+        return rules.Rule.from_row(self, self.conditions.all())
 
 
 class ConditionManager(models.Manager):
@@ -170,10 +151,6 @@ class Condition(models.Model):
         return (self.rule.key, self.question)
 
     natural_key.dependencies = ["triage.rule"]
-
-    def to_engine(self) -> rules.Condition:
-        values = self.values if isinstance(self.values, list) else [self.values]
-        return rules.Condition(self.question, self.operator, frozenset(map(str, values)))
 
 
 class Submission(models.Model):

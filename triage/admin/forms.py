@@ -63,6 +63,10 @@ class SectionForm(ParentForm):
             "active",
         ]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].strip = False  # a final newline is part of the stored text
+
     def _original_slug(self) -> str | None:
         if not self.instance.pk:
             return None
@@ -78,7 +82,7 @@ class SectionForm(ParentForm):
 
     def clean_body(self):
         _advice_error(self.cleaned_data["body"])
-        return self.cleaned_data["body"]
+        return self.cleaned_data["body"].replace("\r\n", "\n")  # browsers post CRLF
 
     def clean_active(self):
         active = self.cleaned_data.get("active")
@@ -290,29 +294,7 @@ class CheckedFormSet(BaseInlineFormSet):
 class SourceFormSet(CheckedFormSet):
     def candidate(self, current):
         section: Section = self.instance
-        sources = sorted(
-            (
-                (
-                    f.cleaned_data.get("position") or 1,
-                    f.cleaned_data["label"],
-                    f.cleaned_data["url"],
-                    f.cleaned_data.get("year"),
-                    f.cleaned_data["checked"].isoformat() if f.cleaned_data.get("checked") else "",
-                )
-                for f in self.live_forms()
-            ),
-            key=lambda row: row[0],
-        )
-        new = rules.Section(
-            slug=section.slug,
-            title=section.title,
-            summary=section.summary,
-            body=section.body,
-            indicator=section.indicator,
-            sources=tuple(rules.Source(*row[1:]) for row in sources),
-            last_reviewed=section.last_reviewed.isoformat(),
-            next_review=section.next_review.isoformat(),
-        )
+        new = rules.Section.from_row(section, [f.instance for f in self.live_forms()])
         own = rules.problems(rules.RuleSet.build([new], []))
         old_slug = None
         own_rules: list[rules.Rule] = []
@@ -320,9 +302,9 @@ class SourceFormSet(CheckedFormSet):
             old_slug = Section.objects.filter(pk=section.pk).values_list("slug", flat=True).first()
             own_rules = [
                 r.to_engine()
-                for r in Rule.objects.filter(section_id=section.pk, active=True).prefetch_related(
-                    "conditions"
-                )
+                for r in Rule.objects.filter(section_id=section.pk, active=True)
+                .select_related("section")
+                .prefetch_related("conditions")
             ]
         if not section.active:
             return verdict.with_section(current, None, old_slug=old_slug), own
@@ -335,26 +317,7 @@ class SourceFormSet(CheckedFormSet):
 class ConditionFormSet(CheckedFormSet):
     def candidate(self, current):
         rule: Rule = self.instance
-        conditions = tuple(
-            sorted(
-                (
-                    rules.Condition(
-                        f.cleaned_data["question"],
-                        f.cleaned_data["operator"],
-                        frozenset(f.cleaned_data["values"]),
-                    )
-                    for f in self.live_forms()
-                ),
-                key=lambda c: c.question,
-            )
-        )
-        new = rules.Rule(
-            key=rule.key,
-            section=rule.section.slug,
-            conditions=conditions,
-            priority=rule.priority,
-            active=rule.active,
-        )
+        new = rules.Rule.from_row(rule, [f.instance for f in self.live_forms()])
         alone = rules.RuleSet.build([rule.section.to_engine()], [new])
         own = [p for p in rules.problems(alone) if p.message.startswith(f"rule {rule.key!r}")]
         old_key = None

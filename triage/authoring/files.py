@@ -250,62 +250,26 @@ def read(paths: Iterable[Path], known: Mapping[str, Iterable[str]] | None = None
 
 def ruleset_from_rows(rows: Iterable[Row]) -> rules.RuleSet:
     """The engine's ruleset of checked rows: switched-off sections and rules left out."""
-    active_only = True
-    sections: dict[str, dict] = {}
-    sources: dict[str, list[tuple[int, rules.Source]]] = {}
-    rule_rows: dict[str, dict] = {}
-    conditions: dict[str, list[rules.Condition]] = {}
+    by_model: dict[str, list[Row]] = {model: [] for model in FORMATS}
     for row in rows:
-        model, fields = row.model, row.fields
-        if model == "triage.section":
-            sections[fields["slug"]] = fields
-        elif model == "triage.source":
-            sources.setdefault(fields["section"][0], []).append(
-                (
-                    fields.get("position", 1),
-                    rules.Source(
-                        fields["label"],
-                        fields["url"],
-                        fields.get("year"),
-                        fields.get("checked") or "",
-                    ),
-                )
-            )
-        elif model == "triage.rule":
-            rule_rows[fields["key"]] = fields
-        elif model == "triage.condition":
-            conditions.setdefault(fields["rule"][0], []).append(
-                rules.Condition(
-                    fields["question"], fields.get("operator", "in"), frozenset(fields["values"])
-                )
-            )
-    built_sections = [
-        rules.Section(
-            slug=slug,
-            title=f["title"],
-            summary=f["summary"],
-            body=f["body"],
-            indicator=f.get("indicator", "info"),
-            sources=tuple(s for _, s in sorted(sources.get(slug, []), key=lambda p: p[0])),
-            last_reviewed=f["last_reviewed"],
-            next_review=f["next_review"],
-        )
-        for slug, f in sections.items()
-        if f.get("active", True) or not active_only
+        by_model[row.model].append(row)
+    sources: dict[str, list[Mapping]] = {}
+    for row in by_model["triage.source"]:
+        sources.setdefault(str(row.key[0]), []).append(row.fields)
+    conditions: dict[str, list[Mapping]] = {}
+    for row in by_model["triage.condition"]:
+        conditions.setdefault(str(row.key[0]), []).append(row.fields)
+    sections = [
+        rules.Section.from_row(row.fields, sources.get(str(row.key[0]), []))
+        for row in by_model["triage.section"]
+        if row.fields.get("active", True)
     ]
-    live = {s.slug for s in built_sections}
-    built_rules = [
-        rules.Rule(
-            key=key,
-            section=f["section"][0],
-            priority=f.get("priority", 100),
-            active=f.get("active", True),
-            conditions=tuple(sorted(conditions.get(key, []), key=lambda c: c.question)),
-        )
-        for key, f in rule_rows.items()
-        if not active_only or (f.get("active", True) and f["section"][0] in live)
+    live = {s.slug for s in sections}
+    built = [
+        rules.Rule.from_row(row.fields, conditions.get(str(row.key[0]), []))
+        for row in by_model["triage.rule"]
     ]
-    return rules.RuleSet.build(built_sections, built_rules)
+    return rules.RuleSet.build(sections, [r for r in built if r.active and r.section in live])
 
 
 def ruleset_from_objects(objects: object, origin: str = "snapshot") -> rules.RuleSet:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from functools import cached_property
@@ -40,12 +40,55 @@ OPERATOR_WORDS = {"in": "is one of", "not_in": "is none of"}  # as an editor rea
 _MISSING = object()
 
 
+# --- from rows --------------------------------------------------------------------------
+# Sections, sources, rules and conditions reach the engine from fixture rows, database rows and
+# an admin form's unsaved edit; the ``from_row`` builders below are the only place they are
+# made, each reading the fields the fixture format names from a mapping or from attributes.
+
+
+def _reader(row: object) -> Callable[[str], object]:
+    if isinstance(row, Mapping):
+        return row.get
+    return lambda name: getattr(row, name, None)
+
+
+def _iso(value: object) -> str:
+    """A date as the ISO text the engine keeps: a date (database, form) or text (fixture)."""
+    if not value:
+        return ""
+    return value if isinstance(value, str) else value.isoformat()  # type: ignore[attr-defined]
+
+
+def _named(reference: object) -> str:
+    """The key a reference names: ["hsct-risks"] in a fixture, a row with a natural key in the
+    database or a form, or the key itself."""
+    if isinstance(reference, list | tuple):
+        return str(reference[0])
+    natural_key = getattr(reference, "natural_key", None)
+    return str(natural_key()[0]) if natural_key else str(reference)
+
+
+def _given(**fields: object) -> dict[str, object]:
+    """The fields a row has a value for; the dataclass's default stands for the others."""
+    return {name: value for name, value in fields.items() if value is not None}
+
+
 @dataclass(frozen=True)
 class Source:
     label: str
     url: str
     year: int | None = None  # the year the work was published
     checked: str = ""  # ISO date an undated web page was last checked
+
+    @classmethod
+    def from_row(cls, row: object) -> Source:
+        get = _reader(row)
+        return cls(
+            label=str(get("label")),
+            url=str(get("url")),
+            year=get("year") or None,  # type: ignore[arg-type]
+            checked=_iso(get("checked")),
+        )
 
     @property
     def when(self) -> str:
@@ -78,12 +121,37 @@ class Section:
     last_reviewed: str = ""  # ISO dates, kept as text so the engine needs no date handling
     next_review: str = ""
 
+    @classmethod
+    def from_row(cls, row: object, sources: Iterable[object]) -> Section:
+        """A section from its row and its sources' rows (in any order: ``position`` orders them)."""
+        get = _reader(row)
+        ordered = sorted(sources, key=lambda source: _reader(source)("position") or 1)  # type: ignore[arg-type,return-value]
+        return cls(
+            **_given(  # type: ignore[arg-type]
+                slug=get("slug"),
+                title=get("title"),
+                summary=get("summary"),
+                body=get("body"),
+                indicator=get("indicator") or None,
+                sources=tuple(Source.from_row(source) for source in ordered),
+                last_reviewed=_iso(get("last_reviewed")),
+                next_review=_iso(get("next_review")),
+            )
+        )
+
 
 @dataclass(frozen=True)
 class Condition:
     question: str
     operator: str
     values: frozenset[str]
+
+    @classmethod
+    def from_row(cls, row: object) -> Condition:
+        get = _reader(row)
+        values = get("values")
+        listed = values if isinstance(values, list | tuple) else [values]
+        return cls(str(get("question")), str(get("operator") or "in"), frozenset(map(str, listed)))
 
     def holds(self, facts: Mapping[str, object]) -> bool:
         if self.question not in facts:
@@ -98,6 +166,21 @@ class Rule:
     conditions: tuple[Condition, ...] = ()
     priority: int = 100
     active: bool = True
+
+    @classmethod
+    def from_row(cls, row: object, conditions: Iterable[object]) -> Rule:
+        """A rule from its row and its conditions' rows (kept in order of question)."""
+        get = _reader(row)
+        built = sorted((Condition.from_row(c) for c in conditions), key=lambda c: c.question)
+        return cls(
+            **_given(  # type: ignore[arg-type]
+                key=get("key"),
+                section=_named(get("section")),
+                conditions=tuple(built),
+                priority=get("priority"),
+                active=get("active"),
+            )
+        )
 
 
 @dataclass(frozen=True)
@@ -133,14 +216,7 @@ class RuleSet:
 def builtin_section(slug: str) -> Section:
     """The built-in text of a mandatory section, shown when its row is missing or switched off."""
     data = BUILTIN[slug]
-    return Section(
-        slug=slug,
-        title=data["title"],
-        summary=data["summary"],
-        body=data["body"],
-        indicator=data["indicator"],
-        sources=tuple(Source(*source) for source in data["sources"]),
-    )
+    return Section.from_row({"slug": slug, **data}, data["sources"])
 
 
 def content_version(sections: Mapping[str, Section], rules: tuple[Rule, ...]) -> str:
