@@ -17,7 +17,15 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from tests import answers as people
-from tests.admin_posts import form_data
+from tests.admin_posts import (
+    change_url,
+    condition_prefix,
+    confirm,
+    field_errors,
+    form_data,
+    open_change,
+    page,
+)
 from tests.factories import CLINIC_STAFF, EDITORS, clinic_staff, editor
 from triage.authoring.files import ruleset_from_objects
 from triage.authoring.ruleset import load_ruleset
@@ -40,44 +48,6 @@ def proof_over_the_people(request, monkeypatch):
         monkeypatch.setattr(
             principles, "answer_classes", lambda ruleset: ((dict(a), 1) for a in PEOPLE)
         )
-
-
-def change_url(obj):
-    return reverse(f"admin:triage_{obj._meta.model_name}_change", args=[obj.pk])
-
-
-def open_change(client, obj):
-    response = client.get(change_url(obj))
-    assert response.status_code == 200
-    return form_data(response)
-
-
-def confirm(client, url, response):
-    """Press "Confirm and save" on the confirmation page."""
-    assert response.status_code == 200
-    assert "admin/triage/confirm_change.html" in [t.name for t in response.templates]
-    data = {}
-    for name, value in response.context["posted"]:
-        data.setdefault(name, []).append(value)
-    data[response.context["confirm_name"]] = response.context["token"]
-    return client.post(url, data)
-
-
-def condition_prefix(data, question):
-    for key, value in data.items():
-        if key.startswith("conditions-") and key.endswith("-question") and value == question:
-            return key.removesuffix("-question")
-    raise AssertionError(f"no condition on {question}")
-
-
-def page(response):
-    return response.content.decode()
-
-
-@pytest.fixture
-def editor_client(client):
-    client.force_login(editor(username="edith"))
-    return client
 
 
 # --- roles ------------------------------------------------------------------------------
@@ -177,6 +147,18 @@ def test_an_editor_cannot_save_advice_in_a_section(editor_client, field, text, p
     assert f"\u201c{phrase}\u201d" in errors[0]
     assert f"\u201c{phrase}\u201d" in page(response)
     assert getattr(Section.objects.get(slug="evidence-lupus"), field) == getattr(section, field)
+
+
+def test_a_section_switched_off_is_still_refused_advice_it_would_show_when_switched_on(
+    editor_client,
+):
+    section = Section.objects.get(slug="stem-cells-basics")
+    data = open_change(editor_client, section)
+    del data["active"]
+    data["body"] = "We recommend HSCT."
+    response = editor_client.post(change_url(section), data)
+    assert [code for code, _ in field_errors(response)[("", "body")]] == ["advice"]
+    assert Section.objects.get(slug="stem-cells-basics").active
 
 
 def test_an_editor_may_write_ask_your_specialist_team_about(editor_client):
@@ -360,22 +342,36 @@ def test_switching_off_the_trials_rule_is_refused(editor_client):
 
 
 @pytest.mark.parametrize(
-    ("edit", "message"),
+    ("edit", "field", "message"),
     [
-        ({"question": "shoe_size"}, "Unknown question \u201cshoe_size\u201d"),
-        ({"values": ["risk_tolerance:reckless"]}, "Unknown value \u201creckless\u201d"),
-        ({"values": ["region:uk"]}, "\u201cuk\u201d is an answer to \u201cregion\u201d"),
+        (
+            {"question": "shoe_size", "values": ["shoe_size:9"]},
+            "question",
+            "rule 'weighing-risks-cautious': unknown question 'shoe_size'",
+        ),
+        (
+            {"values": ["risk_tolerance:reckless"]},
+            "values",
+            "rule 'weighing-risks-cautious': unknown value 'reckless' for 'risk_tolerance'",
+        ),
+        (
+            {"values": ["region:uk"]},
+            "values",
+            "\u201cuk\u201d is an answer to \u201cregion\u201d, not to \u201crisk_tolerance\u201d.",
+        ),
     ],
 )
-def test_an_editor_cannot_name_an_unknown_question_or_value(editor_client, edit, message):
+def test_an_unknown_question_or_value_is_refused_beside_the_condition_that_names_it(
+    editor_client, edit, field, message
+):
     rule = Rule.objects.get(key="weighing-risks-cautious")
     data = open_change(editor_client, rule)
     prefix = condition_prefix(data, "risk_tolerance")
-    for field, value in edit.items():
-        data[f"{prefix}-{field}"] = value
+    for name, value in edit.items():
+        data[f"{prefix}-{name}"] = value
     response = editor_client.post(change_url(rule), data)
     assert response.status_code == 200
-    assert message in page(response)
+    assert [m for _, m in field_errors(response)[(prefix, field)]] == [message]
     assert Condition.objects.get(rule=rule).values == ["low", "unsure"]
 
 
@@ -404,7 +400,13 @@ def test_an_editor_cannot_name_an_unknown_or_mandatory_section(editor_client):
     response = editor_client.post(change_url(rule), {**data, "section": "nope"})
     assert "Unknown section \u201cnope\u201d" in page(response)
     response = editor_client.post(change_url(rule), {**data, "section": "approved-protocols"})
-    assert "\u201capproved-protocols\u201d is always shown and takes no rules" in page(response)
+    assert field_errors(response)[("", "section")] == [
+        (
+            "rule-on-mandatory",
+            "rule 'weighing-risks-cautious': section 'approved-protocols' is always shown and "
+            "takes no rules",
+        )
+    ]
     assert Rule.objects.get(pk=rule.pk).section.slug == "weighing-risks"
 
 

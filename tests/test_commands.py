@@ -10,30 +10,14 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from tests import answers as people
-from tests.conftest import FIXTURES, ROOT
+from tests.fixture_rows import FIXTURES, ROOT, shipped_rows
+from tests.shell import run_evaluate, run_manage
 from triage.authoring.files import load_files
 from triage.authoring.ruleset import load_ruleset
 from triage.engine import principles
 from triage.models import Condition, Rule, Section
 
 pytestmark = pytest.mark.usefixtures("loaded_rules")
-
-
-def run_evaluate(stdin_text, *flags):
-    return run_manage("evaluate", *flags, stdin_text=stdin_text)
-
-
-def run_manage(*arguments, stdin_text=""):
-    """Run the real command in a subprocess, as a person at a shell would."""
-    return subprocess.run(
-        [sys.executable, "manage.py", *arguments],
-        input=stdin_text,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={"DJANGO_SETTINGS_MODULE": "tests.settings", "PATH": "/usr/bin:/bin"},
-        check=False,
-    )
 
 
 def test_evaluate_prints_cards_shaped_like_cds_hooks_cards(tmp_path):
@@ -155,10 +139,6 @@ def test_load_rules_refuses_a_broken_file_and_changes_nothing(tmp_path, rows, me
         call_command("load_rules", write(tmp_path, "broken.json", rows))
     assert message in str(info.value)
     assert snapshot() == before
-
-
-def shipped_rows():
-    return [r for p in FIXTURES for r in json.loads(p.read_text())]
 
 
 def without_field(rows, model, key, field):
