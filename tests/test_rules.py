@@ -12,7 +12,7 @@ from triage.engine.rules import (
     evaluate,
     problems,
 )
-from triage.engine.safety import MANDATORY
+from triage.engine.slugs import MANDATORY
 
 
 def section(slug, **kw):

@@ -38,7 +38,7 @@ from triage.admin.forms import (
 from triage.authoring import verdict, versions
 from triage.authoring.ruleset import load_ruleset
 from triage.engine.rules import OPERATOR_WORDS
-from triage.engine.safety import MANDATORY
+from triage.engine.slugs import MANDATORY
 from triage.models import Condition, Rule, Section, Source
 from triage.platform.markdown import render_markdown
 

@@ -17,7 +17,7 @@ from triage.authoring import readability
 from triage.engine import principles
 from triage.engine.questions import answers_in_words
 from triage.engine.rules import Refusal, Rule, RuleSet, Section, Shown, evaluate, problems
-from triage.engine.safety import MANDATORY
+from triage.engine.slugs import MANDATORY
 
 # --- candidates ---------------------------------------------------------------------------
 

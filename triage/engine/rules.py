@@ -21,9 +21,9 @@ from datetime import date
 from functools import cached_property, partial
 
 from triage.engine import advice, questions
-from triage.engine.safety import BUILTIN, MANDATORY
+from triage.engine.safety import BUILTIN
+from triage.engine.slugs import MANDATORY, TOURISM_WARNING
 
-TOURISM_WARNING = "tourism-warning"
 # Indicators as in CDS Hooks cards, with the words an editor reads in the admin.
 INDICATORS = {"info": "Information", "warning": "Warning", "critical": "Critical"}
 

@@ -1,7 +1,7 @@
 """The two sections every summary carries, whatever the data says.
 
 The engine adds them itself: `rules.builtin_section` builds a section from the rows below as
-from any other row, and this module imports nothing, so the engine has no import circle. Their
+from any other row (their slugs are in slugs.py, with every slug the code names). Their
 text normally comes from the database like any other section, so editors can improve it, but
 if a row is deleted or switched off the built-in text below is shown instead. Nothing an admin
 does can make a summary appear without them. The text is the shipped fixture's
@@ -10,9 +10,7 @@ does can make a summary appear without them. The text is the shipped fixture's
 
 from __future__ import annotations
 
-NOT_MEDICAL_ADVICE = "not-medical-advice"
-APPROVED_PROTOCOLS = "approved-protocols"
-MANDATORY: tuple[str, ...] = (NOT_MEDICAL_ADVICE, APPROVED_PROTOCOLS)
+from triage.engine.slugs import APPROVED_PROTOCOLS, NOT_MEDICAL_ADVICE
 
 BUILTIN: dict[str, dict] = {
     NOT_MEDICAL_ADVICE: {
