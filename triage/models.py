@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from simple_history.models import HistoricalRecords
 
 from triage.engine import codes, rules
@@ -206,7 +207,10 @@ class Submission(models.Model):
 
 
 class Lookup(models.Model):
-    """A record of a member of staff looking up a reference code: who, when, which code."""
+    """One attempt to reach a summary by its code, kept for audit and for throttling: a member
+    of staff looking up a reference code (who, when, which code, what they were shown), a
+    staff download of a summary as a FHIR QuestionnaireResponse (``exported``), and an
+    anonymous guess at a private link that was never issued (``bad_link``, with no user)."""
 
     OUTCOMES = [
         ("found", "Found"),
@@ -233,7 +237,12 @@ class Lookup(models.Model):
         ordering = ["-created"]
 
     def __str__(self):
-        return f"{self.username} looked up {self.code} ({self.outcome})"
+        values = {"who": self.username, "code": self.code, "outcome": self.get_outcome_display()}
+        if self.outcome == "exported":
+            return _("%(who)s downloaded %(code)s as FHIR") % values
+        if not self.username:
+            return _("Someone without an account tried %(code)s (%(outcome)s)") % values
+        return _("%(who)s looked up %(code)s (%(outcome)s)") % values
 
 
 class ApiCall(models.Model):
