@@ -11,9 +11,11 @@ space.
 """
 
 import datetime
+import io
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.urls import reverse
 
 from tests import answers as people
@@ -497,6 +499,45 @@ def test_overdue_sections_are_flagged_in_the_list_and_on_the_admin_index(editor_
     listing = editor_client.get(reverse("admin:triage_section_changelist"), {"review": "overdue"})
     assert [s.slug for s in listing.context["cl"].result_list] == ["msc-safety"]
     assert "Overdue" in page(listing)
+
+
+@pytest.mark.parametrize(
+    ("days", "state", "column"),
+    [
+        (-1, "overdue", "<strong>Overdue</strong>"),
+        (0, "soon", "Due in 0 days"),
+        (30, "soon", "Due in 30 days"),
+        (31, "not_due", "Not due yet"),
+    ],
+)
+def test_overdue_means_the_same_in_the_column_the_filter_the_admin_index_and_verify_rules(
+    editor_client, days, state, column
+):
+    Section.objects.update(next_review=datetime.date.today() + datetime.timedelta(days=400))
+    Section.objects.filter(slug="msc-safety").update(
+        next_review=datetime.date.today() + datetime.timedelta(days=days)
+    )
+    changelist = reverse("admin:triage_section_changelist")
+    filtered = {
+        choice: [
+            s.slug
+            for s in editor_client.get(changelist, {"review": choice}).context["cl"].result_list
+        ]
+        for choice in ("overdue", "soon", "not_due")
+    }
+    assert "msc-safety" in filtered[state]
+    assert sum("msc-safety" in slugs for slugs in filtered.values()) == 1
+    listing = page(editor_client.get(changelist, {"q": "msc-safety"}))
+    assert column in listing
+    index = page(editor_client.get(reverse("admin:index")))
+    out = io.StringIO()
+    call_command("verify_rules", stdout=out)
+    if state == "overdue":
+        assert "1 section overdue for review" in index
+        assert "Reviews overdue (1):\n  - msc-safety" in out.getvalue()
+    else:
+        assert "No section is overdue for review." in index
+        assert "Reviews overdue: none." in out.getvalue()
 
 
 def test_a_saved_summary_keeps_a_version_that_can_be_looked_up(editor_client):

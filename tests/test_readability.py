@@ -124,5 +124,5 @@ def test_verify_rules_prints_every_grade_and_the_grades_together():
     line = next(line for line in text.splitlines() if "all together" in line)
     key_points, bodies = (float(v) for v in line.split()[-2:])
     assert key_points <= 8 and bodies <= 7
-    assert "Sources more than five years older than their section's review" in text
+    assert "Sources more than 5 years older than their section's review" in text
     assert "Daikeler T et al." in text  # 2011, reviewed 2026
