@@ -2,7 +2,7 @@ import pytest
 from django.core.management import call_command
 
 from tests.factories import editor
-from tests.fixture_rows import FIXTURES, ROOT  # noqa: F401  (tests import them from here too)
+from tests.fixture_rows import FIXTURES
 from triage.authoring.files import load_files
 from triage.authoring.ruleset import clear_ruleset_cache
 

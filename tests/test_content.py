@@ -12,7 +12,7 @@ from datetime import date
 import pytest
 
 from tests import answers as people
-from tests.conftest import FIXTURES
+from tests.fixture_rows import FIXTURES
 from triage.authoring import readability
 from triage.engine import rules, slugs
 from triage.engine.rules import evaluate
