@@ -78,9 +78,9 @@ DOI = re.compile(r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/)?(10\.\d{4,9}/\S+)$",
 
 class SourceForm(forms.ModelForm):
     url = forms.CharField(
-        label="URL or DOI",
+        label=gettext_lazy("URL or DOI"),
         max_length=500,
-        help_text="A web address (https://…), or a DOI such as 10.1038/bmt.2011.185.",
+        help_text=gettext_lazy("A web address (https://…), or a DOI such as 10.1038/bmt.2011.185."),
     )
 
     class Meta:
@@ -102,8 +102,10 @@ class SourceForm(forms.ModelForm):
         dated = cleaned.get("year") or cleaned.get("checked")
         if self.has_changed() and cleaned.get("label") and not dated:
             raise ValidationError(
-                "Give the year the source was published or, for an undated web page, the "
-                "date it was last checked, so readers can see how old it is.",
+                _(
+                    "Give the year the source was published or, for an undated web page, the "
+                    "date it was last checked, so readers can see how old it is."
+                ),
                 code="undated",
             )
         return cleaned
@@ -143,7 +145,7 @@ class ConditionForm(forms.ModelForm):
     operator = forms.ChoiceField(choices=list(rules.OPERATOR_WORDS.items()))
     values = ValuesField(
         choices=value_choices,
-        help_text="Only the answers of the chosen question apply.",
+        help_text=gettext_lazy("Only the answers of the chosen question apply."),
         widget=forms.SelectMultiple(attrs={"size": 8, "class": "condition-values"}),
     )
 
