@@ -9,6 +9,7 @@ import json
 import re
 
 import pytest
+from django.core.checks import run_checks
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
@@ -17,10 +18,9 @@ from django.utils.html import escape
 
 from tests import answers as people
 from tests.admin_posts import form_data
-from tests.conftest import FIXTURES
-from tests.factories import editor
+from tests.factories import editor, staff_client
+from tests.fixture_rows import FIXTURES
 from tests.journey import finish
-from tests.test_staff import staff_client
 from triage.authoring import comparison as authoring
 from triage.authoring import verdict
 from triage.authoring.files import load_files
@@ -363,7 +363,8 @@ def test_a_cell_for_an_unknown_option_is_refused_before_loading(loaded_rules, tm
     path = tmp_path / "unknown.json"
     path.write_text(json.dumps([cell_row("homeopathy", "cost")]))
     with pytest.raises(
-        CommandError, match=re.escape("triage.cell 'homeopathy/cost': unknown option 'homeopathy'")
+        CommandError,
+        match=re.escape("row 1 (triage.cell 'homeopathy' 'cost' ''): unknown option 'homeopathy'"),
     ):
         call_command("load_rules", str(path), stdout=io.StringIO())
 
@@ -377,9 +378,48 @@ def test_load_rules_loads_the_grid_and_records_its_history(loaded_rules):
     assert load_ruleset().version == load_files(FIXTURES).version
 
 
-def test_the_system_check_refuses_a_broken_grid_in_the_database(loaded_rules):
-    OptionRow.objects.filter(slug="unproven-clinic").update(active=False)
-    assert [r.code for r in verdict.refusals(load_ruleset())] == ["grid-no-unproven"]
+def coded_lines(text):
+    return re.findall(r"^\s*(?:\x1b\[[\d;]*m)?\[([a-z0-9-]+)\] (.*?)(?:\x1b\[0m)?$", text, re.M)
+
+
+def test_load_rules_verify_rules_the_admin_and_the_system_check_refuse_a_grid_alike(
+    loaded_rules, tmp_path, client
+):
+    """The unproven-clinic column switched off, through each way in: the same code and words."""
+    row = {
+        "model": "triage.option",
+        "fields": {"slug": "unproven-clinic", "title": "A paid clinic", "active": False},
+    }
+    current = load_ruleset()
+    off = dataclasses.replace(current.grid.option("unproven-clinic"), active=False)
+    expected = [
+        (r.code, r.message)
+        for r in verdict.refusals(
+            authoring.with_grid(current, authoring.grid_with(current.grid, option=off))
+        )
+    ]
+    assert [code for code, _ in expected] == ["grid-no-unproven"]
+    path = tmp_path / "clinic-off.json"
+    path.write_text(json.dumps([row]))
+    with pytest.raises(CommandError) as info:
+        call_command("load_rules", str(path), stdout=io.StringIO())
+    assert coded_lines(str(info.value)) == expected
+
+    client.force_login(editor(username="grid-four-ways"))
+    clinic = OptionRow.objects.get(slug="unproven-clinic")
+    data = form_data(client.get(change_url(clinic)))
+    data.pop("active")
+    response = client.post(change_url(clinic), data)
+    errors = response.context["adminform"].form.errors.as_data()
+    assert [(e.code, e.messages[0]) for e in errors["active"]] == expected  # beside its field
+
+    OptionRow.objects.filter(slug="unproven-clinic").update(active=False)  # past every check
+    found = run_checks(tags=["triage"], databases=["default"])
+    assert [(e.id, e.msg) for e in found] == [(f"triage.{c}", m) for c, m in expected]
+    out = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("verify_rules", stdout=out)
+    assert coded_lines(out.getvalue())[: len(expected)] == expected
 
 
 # --- the page on every road ---------------------------------------------------------------

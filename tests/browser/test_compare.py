@@ -18,7 +18,7 @@ from tests import answers as people
 from tests.browser.checks import ARTIFACTS, HTML_PAGES, assert_valid_html, in_ci
 from tests.browser.test_print import flat
 from tests.browser.walk import finish, submit
-from tests.conftest import FIXTURES
+from tests.fixture_rows import FIXTURES
 from tests.stats import STATS
 from triage.authoring.files import load_files
 from triage.clinic.views import STAFF_GROUP

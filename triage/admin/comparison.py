@@ -10,9 +10,6 @@ were made with (``Submission.comparison``), so an edit here changes only summari
 
 from __future__ import annotations
 
-import datetime
-import re
-
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
@@ -21,12 +18,14 @@ from django.core.validators import URLValidator
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from triage.admin.filters import DUE_SOON_DAYS, ReviewFilter
+from triage.admin.filters import ReviewFilter
 from triage.admin.forms import DOI
 from triage.authoring import comparison as authoring
-from triage.authoring import verdict, versions
+from triage.authoring import reviews, verdict, versions
 from triage.authoring.ruleset import load_ruleset
 from triage.engine import comparison as grid_engine
 from triage.engine import questions
@@ -43,7 +42,6 @@ FIELD_OF = {
     "grid-study-type": "study_type",
     "grid-unknown-condition": "condition",
 }
-RANKED_FIELD = re.compile(r": the (\w+) ranks or recommends")
 
 
 def condition_choices() -> list[tuple[str, str]]:
@@ -64,10 +62,7 @@ class CheckedGridForm(forms.ModelForm):
         current = load_ruleset()
         candidate = authoring.with_grid(current, self.candidate(current.grid))
         for refusal in verdict.refusals(candidate):
-            field = FIELD_OF.get(refusal.code)
-            named = RANKED_FIELD.search(refusal.message)
-            if refusal.code == "grid-ranking" and named:
-                field = named.group(1)
+            field = refusal.field or FIELD_OF.get(refusal.code)  # the refusal names its field
             if field not in self.fields:
                 field = None
             self.add_error(field, ValidationError(refusal.message, code=refusal.code))
@@ -79,7 +74,7 @@ class OptionForm(CheckedGridForm):
         choices=condition_choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Leave all unticked to show this column for every condition.",
+        help_text=gettext_lazy("Leave all unticked to show this column for every condition."),
     )
 
     class Meta:
@@ -116,14 +111,17 @@ class GridRowForm(CheckedGridForm):
 
 class CellForm(CheckedGridForm):
     condition = forms.ChoiceField(
-        choices=lambda: [("", "Every condition without a cell of its own"), *condition_choices()],
+        choices=lambda: [
+            ("", _("Every condition without a cell of its own")),
+            *condition_choices(),
+        ],
         required=False,
     )
     source_url = forms.CharField(
-        label="Source URL or DOI",
+        label=gettext_lazy("Source URL or DOI"),
         max_length=500,
         required=False,
-        help_text="A web address (https://…), or a DOI such as 10.1038/bmt.2011.185.",
+        help_text=gettext_lazy("A web address (https://…), or a DOI such as 10.1038/bmt.2011.185."),
     )
 
     class Meta:
@@ -160,7 +158,7 @@ class CellForm(CheckedGridForm):
         cleaned = self.cleaned_data
         last, nxt = cleaned.get("last_reviewed"), cleaned.get("next_review")
         if last and nxt and nxt <= last:
-            self.add_error("next_review", "The next review must come after the last review.")
+            self.add_error("next_review", _("The next review must come after the last review."))
         return super().clean()
 
     def candidate(self, grid):
@@ -211,7 +209,11 @@ class GridAdmin(SimpleHistoryAdmin):
             refused = verdict.refusals(candidate)
             if refused:
                 for refusal in refused:
-                    messages.error(request, f"{obj} cannot be deleted: {refusal.message}")
+                    messages.error(
+                        request,
+                        _("%(object)s cannot be deleted: %(reason)s")
+                        % {"object": obj, "reason": refusal.message},
+                    )
                 opts = self.model._meta
                 return HttpResponseRedirect(
                     reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
@@ -219,7 +221,7 @@ class GridAdmin(SimpleHistoryAdmin):
         return super().delete_view(request, object_id, extra_context)
 
     def save_model(self, request, obj, form, change):
-        obj._change_reason = "Checked by the verdict; summaries already made keep their grid"
+        obj._change_reason = _("Checked by the verdict; summaries already made keep their grid")
         super().save_model(request, obj, form, change)
         versions.record(load_ruleset(), recorded_by="admin", user=request.user)
 
@@ -243,10 +245,10 @@ class OptionAdmin(GridAdmin):
     list_filter = ["active", "offered_only"]
     search_fields = ["slug", "title"]
 
-    @admin.display(description="Shown for")
+    @admin.display(description=gettext_lazy("Shown for"))
     def conditions_text(self, obj):
         listed = obj.conditions if isinstance(obj.conditions, list) else []
-        return ", ".join(map(str, listed)) or "every condition"
+        return ", ".join(map(str, listed)) or _("every condition")
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.slug == grid_engine.UNPROVEN:
@@ -289,7 +291,7 @@ class CellAdmin(GridAdmin):
     fieldsets = [
         (None, {"fields": ["option", "row", "condition", "text"]}),
         (
-            "Number (benefit and harm rows)",
+            gettext_lazy("Number (benefit and harm rows)"),
             {
                 "fields": [
                     "per_100",
@@ -300,28 +302,31 @@ class CellAdmin(GridAdmin):
                     "year",
                     "study_type",
                 ],
-                "description": "X in 100 people, who they are and over what time. Leave the "
-                "number empty where no reliable number exists, and say so and why in the text. "
-                "A benefit number is refused unless the same option's harm cell has a number "
-                "with a time frame (principle 12).",
+                "description": gettext_lazy(
+                    "X in 100 people, who they are and over what time. Leave the number empty "
+                    "where no reliable number exists, and say so and why in the text. A benefit "
+                    "number is refused unless the same option's harm cell has a number with a "
+                    "time frame (principle 12)."
+                ),
             },
         ),
-        ("Source", {"fields": ["source_label", "source_url"]}),
-        ("Review", {"fields": ["last_reviewed", "next_review"]}),
+        (gettext_lazy("Source"), {"fields": ["source_label", "source_url"]}),
+        (gettext_lazy("Review"), {"fields": ["last_reviewed", "next_review"]}),
     ]
 
-    @admin.display(description="Text")
+    @admin.display(description=gettext_lazy("Text"))
     def short_text(self, obj):
         return obj.text if len(obj.text) <= 80 else obj.text[:79] + "…"
 
-    @admin.display(description="Review", ordering="next_review")
+    @admin.display(description=gettext_lazy("Review"), ordering="next_review")
     def review_status(self, obj):
-        today = datetime.date.today()
-        if obj.next_review < today:
-            return format_html("<strong>{}</strong>", "Overdue")
-        if obj.next_review <= today + datetime.timedelta(days=DUE_SOON_DAYS):
-            return f"Due in {(obj.next_review - today).days} days"
-        return "Not due yet"
+        state = reviews.state(obj.next_review)  # as sections are judged (authoring/reviews.py)
+        if state == reviews.OVERDUE:
+            return format_html("<strong>{}</strong>", reviews.LABELS[state])
+        if state == reviews.SOON:
+            days = reviews.days_left(obj.next_review)
+            return ngettext("Due in %(days)d day", "Due in %(days)d days", days) % {"days": days}
+        return reviews.LABELS[state]
 
     def without(self, obj, grid):
         return authoring.grid_without(grid, cell=obj.to_engine().key)

@@ -194,15 +194,20 @@ def _names(grid: Grid) -> list[Refusal]:
                 Refusal(
                     "grid-unknown-option",
                     f"{where}: not one of the contract's options ({', '.join(grid_engine.OPTIONS)})",
+                    field="slug",
                 )
             )
         for value in o.conditions:
             if value not in known_conditions:
                 out.append(
-                    Refusal("grid-unknown-condition", f"{where}: unknown condition {value!r}")
+                    Refusal(
+                        "grid-unknown-condition",
+                        f"{where}: unknown condition {value!r}",
+                        field="conditions",
+                    )
                 )
         if not o.title.strip():
-            out.append(Refusal("grid-no-text", f"{where}: needs a title"))
+            out.append(Refusal("grid-no-text", f"{where}: needs a title", field="title"))
         out += _steering(where, "title", o.title)
     for r in grid.rows:
         where = f"row {r.slug!r}"
@@ -211,20 +216,29 @@ def _names(grid: Grid) -> list[Refusal]:
                 Refusal(
                     "grid-unknown-row",
                     f"{where}: not one of the contract's rows ({', '.join(grid_engine.ROWS)})",
+                    field="slug",
                 )
             )
         if not r.question.strip():
-            out.append(Refusal("grid-no-text", f"{where}: needs a question"))
+            out.append(Refusal("grid-no-text", f"{where}: needs a question", field="question"))
         out += _steering(where, "question", r.question)
     for c in grid.cells:
         where = f"cell {c.name}"
         if c.option not in options:
-            out.append(Refusal("grid-unknown-option", f"{where}: unknown option {c.option!r}"))
+            out.append(
+                Refusal(
+                    "grid-unknown-option", f"{where}: unknown option {c.option!r}", field="option"
+                )
+            )
         if c.row not in rows:
-            out.append(Refusal("grid-unknown-row", f"{where}: unknown row {c.row!r}"))
+            out.append(Refusal("grid-unknown-row", f"{where}: unknown row {c.row!r}", field="row"))
         if c.condition and c.condition not in known_conditions:
             out.append(
-                Refusal("grid-unknown-condition", f"{where}: unknown condition {c.condition!r}")
+                Refusal(
+                    "grid-unknown-condition",
+                    f"{where}: unknown condition {c.condition!r}",
+                    field="condition",
+                )
             )
     return out
 
@@ -238,6 +252,7 @@ def _unproven(grid: Grid) -> list[Refusal]:
                 "grid-no-unproven",
                 f"option {grid_engine.UNPROVEN!r} is {state}: people who were offered a "
                 "treatment must always see it (principle 12)",
+                field="active",
             )
         ]
     return []
@@ -249,6 +264,7 @@ def _steering(where: str, name: str, text: str) -> list[Refusal]:
             "grid-ranking",
             f"{where}: the {name} ranks or recommends an option: \u201c{phrase}\u201d (set the "
             "options side by side and say what is known about each)",
+            field=name,
         )
         for phrase in advice.find_ranking(text)
     ]
@@ -259,12 +275,16 @@ def cell_refusals(cell: Cell) -> list[Refusal]:
     where = f"cell {cell.name}"
     out: list[Refusal] = []
     if not cell.text.strip():
-        out.append(Refusal("grid-no-text", f"{where}: needs a text"))
+        out.append(Refusal("grid-no-text", f"{where}: needs a text", field="text"))
     for name in ("text", "outcome", "who"):
         out += _steering(where, name, getattr(cell, name))
     if not cell.source_label.strip() or not cell.source_url.strip():
         out.append(
-            Refusal("grid-no-source", f"{where}: needs a source (a label and a web address)")
+            Refusal(
+                "grid-no-source",
+                f"{where}: needs a source (a label and a web address)",
+                field="source_url",
+            )
         )
     value = readability.grade(cell.text)
     if value > CELL_GRADE_LIMIT:
@@ -275,14 +295,25 @@ def cell_refusals(cell: Cell) -> list[Refusal]:
                 f"{where}: the text is too hard to read: grade {value:.1f}, above the limit of "
                 f"{CELL_GRADE_LIMIT:.0f} (hardest sentence, grade {sentence_grade:.1f}: "
                 f"\u201c{sentence}\u201d)",
+                field="text",
             )
         )
     if cell.study_type not in grid_engine.STUDY_TYPES:
-        out.append(Refusal("grid-study-type", f"{where}: unknown study type {cell.study_type!r}"))
+        out.append(
+            Refusal(
+                "grid-study-type",
+                f"{where}: unknown study type {cell.study_type!r}",
+                field="study_type",
+            )
+        )
     if cell.has_number:
         if not 0 <= float(cell.per_100) <= 100:  # type: ignore[arg-type]
             out.append(
-                Refusal("grid-number-range", f"{where}: {cell.per_100:g} is not between 0 and 100")
+                Refusal(
+                    "grid-number-range",
+                    f"{where}: {cell.per_100:g} is not between 0 and 100",
+                    field="per_100",
+                )
             )
         missing = [
             label
@@ -300,6 +331,7 @@ def cell_refusals(cell: Cell) -> list[Refusal]:
                 Refusal(
                     "grid-number-incomplete",
                     f"{where}: a number needs {', '.join(missing)}",
+                    field="per_100",
                 )
             )
     return out
@@ -340,6 +372,7 @@ def benefit_without_harm(grid: Grid) -> list[Refusal]:
                 "grid-benefit-without-harm",
                 f"cell {name} gives a benefit number, but {why} (for {conditions}): a benefit "
                 "number needs a harm number with a time frame beside it (principle 12)",
+                field="per_100",
             )
         )
     return out

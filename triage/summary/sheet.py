@@ -20,14 +20,12 @@ from django.urls import reverse
 
 from triage.engine import questions
 from triage.engine.advice import normalise
-from triage.engine.safety import NOT_MEDICAL_ADVICE
+from triage.engine.slugs import NOT_MEDICAL_ADVICE, QUESTIONS_TO_ASK
 from triage.models import Submission
 from triage.summary import registries
 from triage.summary.access import Access
 from triage.summary.comparison import priority_questions
 from triage.summary.context import summary_context
-
-QUESTIONS_TO_ASK = "questions-to-ask"
 
 HOW_MANY = 5
 HEADING = re.compile(r"^ {0,3}#{1,6}\s")
