@@ -19,7 +19,6 @@ from collections.abc import Mapping
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -230,7 +229,6 @@ def comparison_context(
     questions = row_questions(submission)
     chosen = form.data.getlist("priorities") if form is not None and form.is_bound else None
     marked = set(chosen if chosen is not None else submission.priorities or [])
-    link = reverse("triage:link-compare", kwargs={"token": submission.private_token})
     return {
         "submission": submission,
         "access": access,
@@ -245,7 +243,6 @@ def comparison_context(
         "form": form,
         "error": (form.errors.get("priorities") or [""])[0] if form is not None else "",
         "saved": bool(request is not None and request.GET.get("saved")),
-        "compare_link": request.build_absolute_uri(link) if request else link,
     }
 
 
