@@ -57,8 +57,14 @@ def cell_id(c: dict) -> str:
 
 def cell_for(option: str, row: str, condition: str) -> dict | None:
     """The cell a person with `condition` sees: their own, else the default ("")."""
-    own = [c for c in CELLS if (c["option"][0], c["row"][0], c["condition"]) == (option, row, condition)]
-    default = [c for c in CELLS if (c["option"][0], c["row"][0], c["condition"]) == (option, row, "")]
+    own = [
+        c
+        for c in CELLS
+        if (c["option"][0], c["row"][0], c["condition"]) == (option, row, condition)
+    ]
+    default = [
+        c for c in CELLS if (c["option"][0], c["row"][0], c["condition"]) == (option, row, "")
+    ]
     return (own or default or [None])[0]
 
 
@@ -93,9 +99,13 @@ def test_every_cell_refers_to_a_known_option_row_and_condition_and_none_is_given
 
 @pytest.mark.parametrize("option", CONTRACT_OPTIONS)
 def test_every_option_has_a_default_cell_for_every_row(option):
-    missing = [row for row in CONTRACT_ROWS if not any(
-        (c["option"][0], c["row"][0], c["condition"]) == (option, row, "") for c in CELLS
-    )]
+    missing = [
+        row
+        for row in CONTRACT_ROWS
+        if not any(
+            (c["option"][0], c["row"][0], c["condition"]) == (option, row, "") for c in CELLS
+        )
+    ]
     assert missing == []
 
 
@@ -127,11 +137,14 @@ def test_number_cells_say_who_the_100_are_over_what_time_from_which_study():
 def test_a_cell_without_a_number_says_why_when_it_is_a_benefit_or_harm():
     for c in CELLS:
         if c["row"][0] in ("benefit", "harm") and c["per_100"] is None:
-            assert re.search(
-                r"no reliable|not known|no single number|too few|depends|no count|no number",  # why
-                c["text"],
-                re.IGNORECASE,
-            ) or "own side effects" in c["text"], cell_id(c)
+            assert (
+                re.search(
+                    r"no reliable|not known|no single number|too few|depends|no count|no number",  # why
+                    c["text"],
+                    re.IGNORECASE,
+                )
+                or "own side effects" in c["text"]
+            ), cell_id(c)
 
 
 REGION_LINE = re.compile(r"^(UK|EU|US): \S")

@@ -133,7 +133,9 @@ def test_secondary_autoimmunity_says_where_the_number_comes_from():
     text = words("hsct-risks")
     assert "29 of 347" in text and "(Daikeler, 2011)" in text
     # 10.1.8: 29 of 347 is about 8 in 100; the 10 in 100 is the study's 5-year estimate
-    assert "about 8 in every 100" in text and "about 10 in every 100 would have one by 5 years" in text
+    assert (
+        "about 8 in every 100" in text and "about 10 in every 100 would have one by 5 years" in text
+    )
     for slug in SECTIONS:
         assert "29 of 347 people developed a new autoimmune condition within 5 years" not in words(
             slug
@@ -160,8 +162,16 @@ def test_same_day_procedures_name_stromal_vascular_fraction_not_bone_marrow():
     [
         ("evidence-ms-relapsing", "3 of the 55", "2 in every 100 died"),
         ("evidence-systemic-sclerosis", "about 72 in 100 people who had HSCT", "8 of the 79"),
-        ("evidence-systemic-sclerosis", "79 in 100 people who had HSCT", "Harm over the same 54 months"),
-        ("evidence-lupus", "about 29 in 100 were alive with no sign of lupus", "about 15 in 100 died"),
+        (
+            "evidence-systemic-sclerosis",
+            "79 in 100 people who had HSCT",
+            "Harm over the same 54 months",
+        ),
+        (
+            "evidence-lupus",
+            "about 29 in 100 were alive with no sign of lupus",
+            "about 15 in 100 died",
+        ),
         ("evidence-crohns", "3 of 7 after HSCT", "38 serious side effects"),
         ("evidence-type1-diabetes", "10 no longer needed insulin", "Two people in the trial died"),
         ("car-t-cell-therapy", "all 15 had stopped", "11 of the 15"),
@@ -235,7 +245,10 @@ def test_systemic_sclerosis_names_upside_and_diabetes_names_zimislecel_and_lanti
     assert "14 stopped insulin" in text and "no comparison group" in text
     # 10.1.5: a chosen group; "regulated care", not "only inside trials"; no undated licence claim
     assert "a chosen group" in text and "could no longer feel their blood sugar dropping" in text
-    assert "In regulated care" in text and "Stem-cell treatments for type 1 diabetes are only given" not in text
+    assert (
+        "In regulated care" in text
+        and "Stem-cell treatments for type 1 diabetes are only given" not in text
+    )
 
 
 def test_car_t_for_stiff_person_syndrome_is_named_with_its_status():

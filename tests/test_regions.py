@@ -1,4 +1,4 @@
-""""What is approved" is written as one part per region (UK, EU, US); the summary shows the
+""" "What is approved" is written as one part per region (UK, EU, US); the summary shows the
 person's region first and leaves everything else as written."""
 
 from __future__ import annotations
@@ -66,10 +66,11 @@ def test_other_regions_and_bodies_without_region_parts_are_unchanged(region):
 
 
 def test_the_engine_module_stays_pure():
+    from pathlib import Path
+
     import triage.engine.regions as module
 
-    source = open(module.__file__, encoding="utf-8").read()
-    assert "django" not in source
+    assert "django" not in Path(module.__file__).read_text(encoding="utf-8")
 
 
 @pytest.mark.django_db
@@ -81,8 +82,6 @@ def test_the_summary_page_shows_the_persons_region_first(client, region):
     answers = {**people.REFRACTORY_MS_HIGH_RISK, "region": region}
     page = finish(client, answers).content.decode()
     names = {"uk": "UK", "eu": "EU", "us": "US"}
-    positions = {
-        r: page.find(f"What is approved in the {name}") for r, name in names.items()
-    }
+    positions = {r: page.find(f"What is approved in the {name}") for r, name in names.items()}
     assert all(p > 0 for p in positions.values()), positions
     assert positions[region] == min(positions.values())

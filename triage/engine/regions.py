@@ -10,6 +10,7 @@ parts, or an answer of ``other``, comes back unchanged.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 # The contract's `region` values that have parts of their own, and the words a heading uses.
 REGION_WORDS = {"uk": "UK", "eu": "EU", "us": "US"}
@@ -31,7 +32,7 @@ def split_parts(body: str) -> list[str]:
     """The text before the first `###` heading (possibly empty), then one string per `###`
     part, heading and text up to the next heading; joined, they give the body back exactly."""
     bounds = [0, *(m.start() for m in PART_START.finditer(body)), len(body)]
-    return [body[a:b] for a, b in zip(bounds, bounds[1:], strict=False) if b > a or a == 0]
+    return [body[a:b] for a, b in pairwise(bounds) if b > a or a == 0]
 
 
 def region_first(body: str, region: object) -> str:
