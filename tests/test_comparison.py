@@ -25,7 +25,7 @@ from triage.authoring import comparison as authoring
 from triage.authoring import verdict
 from triage.authoring.files import load_files
 from triage.authoring.ruleset import load_ruleset
-from triage.engine import advice, principles
+from triage.engine import advice, principles, regions
 from triage.engine import comparison as grid_engine
 from triage.engine.comparison import Cell, Grid, Option, Row
 from triage.models import Cell as CellRow
@@ -146,14 +146,14 @@ def test_the_frequency_sentence_says_how_many_who_what_and_when():
 
 def test_approved_says_the_persons_region_first():
     text = "EU: approved for X.\nUK: available on the NHS.\nUS: not approved."
-    assert grid_engine.region_first(text, "uk").splitlines()[0] == "UK: available on the NHS."
-    assert grid_engine.region_first(text, "us").splitlines() == [
+    assert regions.lines_region_first(text, "uk").splitlines()[0] == "UK: available on the NHS."
+    assert regions.lines_region_first(text, "us").splitlines() == [
         "US: not approved.",
         "EU: approved for X.",
         "UK: available on the NHS.",
     ]
-    assert grid_engine.region_first(text, "other") == text
-    assert grid_engine.region_first("No regions here.", "uk") == "No regions here."
+    assert regions.lines_region_first(text, "other") == text
+    assert regions.lines_region_first("No regions here.", "uk") == "No regions here."
 
 
 def test_principle_12_for_one_person():

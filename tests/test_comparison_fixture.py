@@ -16,7 +16,7 @@ from datetime import date
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.fixture_rows import ROOT
 from triage.authoring import readability
 from triage.engine import advice, questions
 

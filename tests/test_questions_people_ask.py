@@ -17,7 +17,7 @@ from collections import Counter
 
 import pytest
 
-from tests.conftest import FIXTURES, ROOT
+from tests.fixture_rows import FIXTURES, ROOT
 from tests.stats import STATS
 from triage.engine import questions
 from triage.engine.rules import evaluate

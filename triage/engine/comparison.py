@@ -29,13 +29,12 @@ admin's "Try the rules" all read it. Words a person reads are put together by th
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property
 
-from triage.engine import questions
+from triage.engine import questions, regions
 
 # The contract's column and row slugs, in the contract's order.
 OPTIONS = ("usual-care", "hsct", "msc", "car-t", "trial", "unproven-clinic")
@@ -172,28 +171,6 @@ def shows_unproven(answers: Mapping[str, object]) -> bool:
     return answers.get("offer_received") == "yes" or questions.has_red_flag(answers)
 
 
-REGION_LINE = re.compile(r"^\s*(EU|UK|US)\s*:", re.IGNORECASE)
-
-
-def region_first(text: str, region: str) -> str:
-    """The `approved` row says what holds in the person's region first: lines that start with
-    "EU:", "UK:" or "US:" are reordered so the person's region leads (the rest keep their
-    order); any other line stays where it is."""
-    lines = text.splitlines()
-    tagged = [
-        (i, m.group(1).upper()) for i, line in enumerate(lines) if (m := REGION_LINE.match(line))
-    ]
-    wanted = region.upper()
-    if not tagged or wanted not in {tag for _, tag in tagged}:
-        return text
-    places = [i for i, _ in tagged]
-    ordered = sorted(tagged, key=lambda pair: pair[1] != wanted)  # stable: others keep order
-    out = list(lines)
-    for place, (source, _) in zip(places, ordered, strict=True):
-        out[place] = lines[source]
-    return "\n".join(out)
-
-
 def for_answers(grid: Grid, answers: Mapping[str, object]) -> dict:
     """The grid one person sees, as stored with their summary: the columns, then each row
     with one cell per column (None where the grid has nothing for that place). A row with no
@@ -211,7 +188,7 @@ def for_answers(grid: Grid, answers: Mapping[str, object]) -> dict:
                 continue
             stored = cell.as_stored()
             if row.slug == APPROVED:
-                stored["text"] = region_first(cell.text, region)
+                stored["text"] = regions.lines_region_first(cell.text, region)
             cells.append(stored)
         if any(cells):
             rows.append({"slug": row.slug, "question": row.question, "cells": cells})

@@ -61,3 +61,25 @@ def region_first(body: str, region: object) -> str:
     # Parts end where the next heading starts; separate them again with one blank line.
     text = "\n\n".join(p.rstrip("\n") for p in ordered if p.strip())
     return text + "\n" if body.endswith("\n") else text
+
+
+REGION_LINE = re.compile(r"^\s*(EU|UK|US)\s*:", re.IGNORECASE)  # a grid cell's line
+
+
+def lines_region_first(text: str, region: str) -> str:
+    """The `approved` row says what holds in the person's region first: lines that start with
+    "EU:", "UK:" or "US:" are reordered so the person's region leads (the rest keep their
+    order); any other line stays where it is."""
+    lines = text.splitlines()
+    tagged = [
+        (i, m.group(1).upper()) for i, line in enumerate(lines) if (m := REGION_LINE.match(line))
+    ]
+    wanted = region.upper()
+    if not tagged or wanted not in {tag for _, tag in tagged}:
+        return text
+    places = [i for i, _ in tagged]
+    ordered = sorted(tagged, key=lambda pair: pair[1] != wanted)  # stable: others keep order
+    out = list(lines)
+    for place, (source, _) in zip(places, ordered, strict=True):
+        out[place] = lines[source]
+    return "\n".join(out)
