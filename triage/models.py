@@ -348,6 +348,12 @@ class Submission(models.Model):
         help_text="Up to three comparison row slugs the person marked as mattering most. "
         "Printed on the sheet; never used by the rules.",
     )
+    language = models.CharField(
+        max_length=8,
+        default="en",
+        help_text="The language the summary was made in (settings.LANGUAGES): its private link "
+        "and the clinic's view open in it.",
+    )
     created = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField(db_index=True, blank=True)
     deleted_at = models.DateTimeField(

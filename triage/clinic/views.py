@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods
 from triage.engine import codes
 from triage.fhir import views as fhir_views
 from triage.models import Lookup, Submission
+from triage.platform.languages import summary_language_redirect
 from triage.platform import throttle
 from triage.platform.pages import show
 from triage.platform.roles import CLINIC_STAFF as STAFF_GROUP
@@ -139,6 +140,10 @@ def _staff_page(request, reference: str, build, template: str):
     submission = looked_up(request, reference)
     if submission is None:
         return show(request, "look_up_first")
+    # A Spanish summary opens in Spanish for staff too; ?lang=en ("Print in English") stays.
+    moved = summary_language_redirect(request, submission.language)
+    if moved:
+        return moved
     context = build(submission, request=request, access=road("staff", submission))
     return render(request, template, context)
 

@@ -22,6 +22,7 @@ from functools import cached_property, partial
 
 from triage.engine import advice, questions
 from triage.engine.comparison import Grid
+from triage.engine.questions import _, tr
 from triage.engine.safety import BUILTIN
 from triage.engine.slugs import MANDATORY, TOURISM_WARNING
 
@@ -260,9 +261,9 @@ class Match:
         """The condition in plain words, built from the person's own answer."""
         derived = questions.DERIVED.get(self.question)
         if derived is not None:
-            return derived.reason_yes if self.answer == "yes" else derived.reason_no
+            return tr(derived.reason_yes if self.answer == "yes" else derived.reason_no)
         question = questions.BY_KEY[self.question]
-        return question.reason.format(answer=question.quoted(self.answer))
+        return tr(question.reason).format(answer=question.quoted(self.answer))
 
 
 @dataclass(frozen=True)
@@ -277,9 +278,9 @@ class Shown:
 
     def reasons(self) -> list[str]:
         if self.mandatory:
-            return ["it is shown to everyone who uses this tool"]
+            return [tr(_("it is shown to everyone who uses this tool"))]
         if not self.matches:
-            return ["it applies to everyone, whatever their answers"]
+            return [tr(_("it applies to everyone, whatever their answers"))]
         seen: dict[str, None] = {}
         for m in self.matches:
             seen[m.reason()] = None
