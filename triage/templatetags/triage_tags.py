@@ -7,8 +7,10 @@ import re
 from functools import lru_cache
 
 from django import template
+from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 
+from triage.platform import languages
 from triage.engine.rules import source_when
 from triage.platform.markdown import render_markdown
 
@@ -61,4 +63,10 @@ def isodate(value: str) -> str:
         day = datetime.date.fromisoformat(value)
     except (TypeError, ValueError):
         return value
-    return f"{day.day} {day:%B %Y}"
+    return date_format(day, "j F Y")  # month names in the active language
+
+
+@register.filter
+def in_english(url: str) -> str:
+    """The same page shown in English whatever the summary's language ("Print in English")."""
+    return languages.english_url(url)
