@@ -106,7 +106,7 @@ class Question:
     def quoted(self, answer: str | list[str] | tuple[str, ...]) -> str:
         """The answer as quoted words for a reason: “Yes”, or “A”, “B” and “C”."""
         values = list(answer) if isinstance(answer, list | tuple) else [answer]
-        words = [tr(_("\u201c{answer}\u201d")).format(answer=tr(self.label_for(v))) for v in values]
+        words = [tr(_("“{answer}”")).format(answer=tr(self.label_for(v))) for v in values]
         if len(words) == 1:
             return words[0]
         return tr(_("{list} and {last}")).format(list=", ".join(words[:-1]), last=words[-1])
