@@ -1,5 +1,7 @@
 import pytest
+from django.conf import settings
 from django.core.management import call_command
+from django.utils import translation
 
 from tests.factories import editor
 from tests.fixture_rows import FIXTURES
@@ -18,6 +20,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Load the shipped rules and sections once, with load_rules, into the test database."""
     with django_db_blocker.unblock():
         call_command("load_rules", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def english_first():
+    """Each test starts in English: a request to a Spanish address leaves Spanish active in
+    this thread (LocaleMiddleware activates per request), and reverse() would follow it."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

@@ -8,13 +8,12 @@ class TriageConfig(AppConfig):
 
     def ready(self):
         # Imported for their side effects: ruleset cache invalidation and the ruleset check.
-        from triage import checks  # noqa: F401
-        from triage.authoring import signals  # noqa: F401
-
         # The questionnaire's wording is marked in the engine, which imports no Django; it is
         # translated into the active language (/es/ pages: Spanish) where it is shown.
         from django.utils.translation import gettext
 
+        from triage import checks  # noqa: F401
+        from triage.authoring import signals  # noqa: F401
         from triage.engine import questions
 
         questions.set_translator(gettext)

@@ -24,8 +24,8 @@ from django.views.decorators.http import require_http_methods
 from triage.engine import codes
 from triage.fhir import views as fhir_views
 from triage.models import Lookup, Submission
-from triage.platform.languages import summary_language_redirect
 from triage.platform import throttle
+from triage.platform.languages import summary_language_redirect
 from triage.platform.pages import show
 from triage.platform.roles import CLINIC_STAFF as STAFF_GROUP
 from triage.summary.access import road
@@ -58,7 +58,9 @@ class LookupForm(forms.Form):
     code = forms.CharField(
         label=gettext_lazy("Reference code"),
         max_length=40,
-        error_messages={"required": gettext_lazy("Enter the reference code, for example K7M2-9QHX")},
+        error_messages={
+            "required": gettext_lazy("Enter the reference code, for example K7M2-9QHX")
+        },
     )
 
     def clean_code(self) -> str:

@@ -399,9 +399,7 @@ def named_signs(answers: Mapping[str, object]) -> tuple[str, ...]:
     in the order the question lists them."""
     ticked = set(answers.get("offer_features") or ())  # type: ignore[arg-type]
     question = BY_KEY["offer_features"]
-    return tuple(
-        tr(c.said) for c in question.choices if c.value in RED_FLAGS and c.value in ticked
-    )
+    return tuple(tr(c.said) for c in question.choices if c.value in RED_FLAGS and c.value in ticked)
 
 
 def facts(answers: Mapping[str, object]) -> dict[str, object]:

@@ -71,7 +71,7 @@ class QuestionForm(forms.Form):
 def form_for(question: Question) -> type[QuestionForm]:
     choices = [(c.value, c.label) for c in question.choices]
     messages = {
-        "required": gettext_lazy(question.error),  # noqa: INT001 (marked in engine/questions.py)
+        "required": gettext_lazy(question.error),
         "invalid_choice": gettext_lazy("Select one of the answers on this page"),
         "invalid_list": gettext_lazy("Select one or more of the answers on this page"),
     }

@@ -5,4 +5,7 @@ from triage.summary.registries import NOT_APPROVAL
 
 
 def service(request):
-    return {"retention_days": settings.SUMMARY_RETENTION_DAYS, "not_approval": gettext(NOT_APPROVAL)}
+    return {
+        "retention_days": settings.SUMMARY_RETENTION_DAYS,
+        "not_approval": gettext(NOT_APPROVAL),
+    }

@@ -58,7 +58,9 @@ def link_summary(request: HttpRequest, token: str) -> HttpResponse:
     submission, refused = linked_submission(request, token)
     if refused:
         return refused
-    return summary_language_redirect(request, submission.language) or _summary_page(request, submission, road("link", submission))
+    return summary_language_redirect(request, submission.language) or _summary_page(
+        request, submission, road("link", submission)
+    )
 
 
 @require_http_methods(["GET"])
@@ -66,7 +68,9 @@ def link_sheet(request: HttpRequest, token: str) -> HttpResponse:
     submission, refused = linked_submission(request, token)
     if refused:
         return refused
-    return summary_language_redirect(request, submission.language) or _sheet_page(request, submission, road("link", submission))
+    return summary_language_redirect(request, submission.language) or _sheet_page(
+        request, submission, road("link", submission)
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -74,7 +78,9 @@ def link_delete(request: HttpRequest, token: str) -> HttpResponse:
     submission, refused = linked_submission(request, token)
     if refused:
         return refused
-    return summary_language_redirect(request, submission.language) or _delete_page(request, submission, road("link", submission))
+    return summary_language_redirect(request, submission.language) or _delete_page(
+        request, submission, road("link", submission)
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -89,4 +95,6 @@ def link_compare(request: HttpRequest, token: str) -> HttpResponse:
     submission, refused = linked_submission(request, token)
     if refused:
         return refused
-    return summary_language_redirect(request, submission.language) or compare_page(request, submission, road("link", submission))
+    return summary_language_redirect(request, submission.language) or compare_page(
+        request, submission, road("link", submission)
+    )

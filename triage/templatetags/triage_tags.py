@@ -10,8 +10,8 @@ from django import template
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 
-from triage.platform import languages
 from triage.engine.rules import source_when
+from triage.platform import languages
 from triage.platform.markdown import render_markdown
 
 register = template.Library()

@@ -1,0 +1,275 @@
+"""English and Spanish: English addresses unchanged, Spanish under /es/, a switcher on every
+page to the same page in the other language, a summary that records and opens in its language,
+and a Spanish catalogue with every interface string translated (README, Languages)."""
+
+import gettext as gnu_gettext
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+
+from tests import answers as people
+from tests.factories import staff_client
+from tests.journey import PREFIX
+from triage.engine import questions
+from triage.models import Submission
+
+pytestmark = pytest.mark.usefixtures("loaded_rules")
+
+PO = Path(settings.BASE_DIR) / "locale" / "es" / "LC_MESSAGES" / "django.po"
+MO = PO.with_suffix(".mo")
+
+
+# --- the catalogue ---------------------------------------------------------------------------
+
+
+def _unquote(lines: list[str]) -> str:
+    import ast
+
+    return "".join(ast.literal_eval(line) for line in lines)
+
+
+def catalogue(path: Path = PO) -> list[dict]:
+    """The .po file's entries: msgctxt, msgid, msgid_plural, the msgstr forms and the flags."""
+    entries = []
+    for block in path.read_text(encoding="utf-8").strip().split("\n\n"):
+        entry: dict = {"flags": [], "msgstr": {}}
+        field = None
+        for line in block.splitlines():
+            if line.startswith("#,"):
+                entry["flags"] += [f.strip() for f in line[2:].split(",")]
+                continue
+            if line.startswith("#"):
+                continue
+            match = re.match(r'^(msgctxt|msgid_plural|msgid|msgstr(?:\[(\d)\])?) (".*")$', line)
+            if match:
+                field = match.group(1)
+                entry.setdefault("_raw", {})[field] = [match.group(3)]
+            elif line.startswith('"') and field:
+                entry["_raw"][field].append(line)
+        for field, lines in entry.pop("_raw", {}).items():
+            text = _unquote(lines)
+            if field.startswith("msgstr"):
+                entry["msgstr"][field] = text
+            else:
+                entry[field] = text
+        entries.append(entry)
+    return [e for e in entries if e.get("msgid")]  # the header has an empty msgid
+
+
+def english_msgids(min_length: int = 0) -> set[str]:
+    return {e["msgid"] for e in catalogue() if len(e["msgid"]) >= min_length}
+
+
+def test_every_interface_string_has_a_spanish_translation_and_none_is_fuzzy():
+    entries = catalogue()
+    assert len(entries) > 350  # every template, form, page, question and error
+    untranslated = [e["msgid"] for e in entries if not all(e["msgstr"].values())]
+    fuzzy = [e["msgid"] for e in entries if "fuzzy" in e["flags"]]
+    assert untranslated == []
+    assert fuzzy == []
+
+
+def test_placeholders_survive_translation():
+    """A Spanish string keeps every placeholder its English has ({answer}, %(days)s)."""
+    pattern = re.compile(r"\{\w+\}|%\(\w+\)[sdr]")
+    for entry in catalogue():
+        wanted = sorted(set(pattern.findall(entry["msgid"])))
+        for text in entry["msgstr"].values():
+            assert sorted(set(pattern.findall(text))) == wanted or entry.get("msgid_plural"), entry[
+                "msgid"
+            ]
+
+
+def test_the_compiled_catalogue_matches_the_po_file():
+    """locale/es/LC_MESSAGES/django.mo is committed (a fresh machine needs no gettext tools);
+    it must say what django.po says: run `manage.py compilemessages` and commit both."""
+    with MO.open("rb") as handle:
+        compiled = gnu_gettext.GNUTranslations(handle)
+    for entry in catalogue():
+        if entry.get("msgid_plural"):
+            continue
+        key = entry["msgid"] if "msgctxt" not in entry else None
+        if key is None:
+            assert compiled.pgettext(entry["msgctxt"], entry["msgid"]) == entry["msgstr"]["msgstr"]
+        else:
+            assert compiled.gettext(key) == entry["msgstr"]["msgstr"], key
+
+
+def test_the_questionnaire_wording_is_all_in_the_catalogue():
+    """The engine marks its wording with a no-op `_`: every label, hint and error is a msgid."""
+    ids = english_msgids()
+    for question in questions.QUESTIONS:
+        for text in (question.text, question.check_label, question.hint, question.error):
+            assert text in ids, text
+        for choice in question.choices:
+            assert choice.label in ids
+            assert not choice.hint or choice.hint in ids
+
+
+# --- addresses and the switcher --------------------------------------------------------------
+
+
+def switch_link(html: str) -> re.Match:
+    match = re.search(
+        r'<a class="site-header__language" id="language-switch" href="([^"]*)" '
+        r'lang="(\w+)" hreflang="(\w+)">([^<]*)</a>',
+        html,
+    )
+    assert match, "no language switcher"
+    return match
+
+
+def html_lang(html: str) -> str:
+    return re.search(r'<html lang="([^"]+)"', html).group(1)
+
+
+def test_english_addresses_are_unchanged_and_spanish_lives_under_es(client):
+    assert reverse("triage:start") == "/"
+    assert reverse("triage:question", kwargs={"step": "condition"}) == "/questions/condition/"
+    assert reverse("staff:lookup") == "/staff/"
+    with translation.override("es"):
+        assert reverse("triage:start") == "/es/"
+        assert reverse("triage:question", kwargs={"step": "region"}) == "/es/questions/region/"
+    english, spanish = client.get("/"), client.get("/es/")
+    assert html_lang(english.content.decode()) == "en"
+    assert html_lang(spanish.content.decode()) == "es"
+    assert "Encuentre información" in spanish.content.decode()
+    # Machine and admin addresses stay unprefixed.
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/es/healthz").status_code == 404
+    assert client.get("/fhir/Questionnaire/stem-cell-triage").status_code == 200
+
+
+def test_a_spanish_browser_still_gets_english_at_english_addresses(client):
+    page = client.get("/", headers={"accept-language": "es"})
+    assert page.status_code == 200 and html_lang(page.content.decode()) == "en"
+
+
+@pytest.mark.parametrize(
+    ("english", "spanish"),
+    [
+        ("/", "/es/"),
+        ("/questions/condition/", "/es/questions/condition/"),
+        ("/staff/login/", "/es/staff/login/"),
+    ],
+)
+def test_the_switcher_links_to_the_same_page_in_the_other_language(client, english, spanish):
+    link = switch_link(client.get(english).content.decode())
+    assert (link.group(1), link.group(2), link.group(3)) == (spanish, "es", "es")
+    assert link.group(4) == "Español"
+    back = switch_link(client.get(spanish).content.decode())
+    assert (back.group(1), back.group(2), back.group(3)) == (english, "en", "en")
+    assert back.group(4) == "English"
+
+
+def test_answers_survive_switching_language_mid_journey(client):
+    """The wizard keeps answers in the session, whatever the address's language."""
+    response = client.post(
+        "/questions/condition/",
+        {f"{PREFIX}-current_step": "condition", "condition-answer": "lupus"},
+    )
+    assert response.status_code == 302
+    page = client.get("/es/questions/condition/").content.decode()
+    assert re.search(r'value="lupus" checked', page)
+    assert "¿Qué enfermedad tiene?" in page
+    assert "Lupus (lupus eritematoso sistémico, LES)" in page
+    response = client.post(
+        "/es/questions/activity/",
+        {f"{PREFIX}-current_step": "activity", "activity-answer": "stable"},
+    )
+    assert response["Location"].startswith("/es/questions/")
+    assert re.search(r'value="stable" checked', client.get("/questions/activity/").content.decode())
+
+
+def test_errors_are_in_spanish(client):
+    client.get("/es/questions/condition/")
+    page = client.post(
+        "/es/questions/condition/", {f"{PREFIX}-current_step": "condition"}
+    ).content.decode()
+    assert "Hay un problema" in page
+    assert "Elija la enfermedad que tiene" in page
+
+
+# --- a summary in its language ---------------------------------------------------------------
+
+
+def spanish_summary(client, answers=people.CROHNS_FISTULA_LOW_RISK) -> Submission:
+    client.get("/es/questions/condition/")
+    for question in questions.applicable(answers):
+        value = answers[question.key]
+        response = client.post(
+            f"/es/questions/{question.key}/",
+            {f"{PREFIX}-current_step": question.key, f"{question.key}-answer": value},
+        )
+        assert response.status_code == 302, response.content[:300]
+    check = client.get("/es/questions/check/").content.decode()
+    assert "Revise sus respuestas" in check and "Fístula perianal" in check
+    confirmed = client.post("/es/questions/check/")
+    assert confirmed.status_code == 302 and confirmed["Location"].startswith("/es/summary/")
+    return Submission.objects.get()
+
+
+def test_a_spanish_journey_stores_its_language(client):
+    submission = spanish_summary(client)
+    assert submission.language == "es"
+    page = client.get(f"/es/summary/{submission.pk}/").content.decode()
+    assert html_lang(page) == "es"
+    assert "Su resumen de información" in page
+    assert "Respondió “Sí” cuando le preguntamos por una fístula perianal" in page
+
+
+def test_an_english_journey_stores_english(client):
+    from tests.journey import finish
+
+    finish(client, people.TYPE1_DIABETES)
+    assert Submission.objects.get().language == "en"
+
+
+def test_the_private_link_opens_in_the_summarys_language(client):
+    submission = spanish_summary(client)
+    stranger = Client()
+    response = stranger.get(f"/s/{submission.private_token}/")
+    assert response.status_code == 302
+    assert response["Location"] == f"/es/s/{submission.private_token}/"
+    page = stranger.get(response["Location"]).content.decode()
+    assert html_lang(page) == "es" and "Su resumen de información" in page
+    # The switcher's English link is an explicit choice, and stays English.
+    english = switch_link(page).group(1)
+    assert english == f"/s/{submission.private_token}/?lang=en"
+    shown = stranger.get(english)
+    assert shown.status_code == 200 and html_lang(shown.content.decode()) == "en"
+
+
+def test_staff_see_a_spanish_summary_in_spanish_and_can_print_it_in_english(client):
+    submission = spanish_summary(client)
+    staff = staff_client()
+    found = staff.post("/staff/", {"code": submission.reference})
+    assert found["Location"] == f"/staff/summaries/{submission.reference}/"
+    moved = staff.get(found["Location"])
+    assert moved["Location"] == f"/es/staff/summaries/{submission.reference}/"
+    page = staff.get(moved["Location"]).content.decode()
+    assert html_lang(page) == "es"
+    assert "Imprimir la hoja de una página para la cita" in page
+    english = re.search(r'<a id="print-sheet-english"[^>]*href="([^"]+)"[^>]*>([^<]+)</a>', page)
+    assert english and english.group(2) == "Print in English"
+    assert english.group(1) == f"/staff/summaries/{submission.reference}/sheet/?lang=en"
+    sheet = staff.get(english.group(1))
+    assert sheet.status_code == 200
+    sheet_html = sheet.content.decode()
+    assert html_lang(sheet_html) == "en" and "Appointment sheet" in sheet_html
+
+
+def test_an_english_summary_has_no_print_in_english_button(client):
+    from tests.journey import finish
+
+    finish(client, people.TYPE1_DIABETES)
+    submission = Submission.objects.get()
+    staff = staff_client()
+    staff.post("/staff/", {"code": submission.reference})
+    page = staff.get(f"/staff/summaries/{submission.reference}/").content.decode()
+    assert "print-sheet-english" not in page and html_lang(page) == "en"
