@@ -8,7 +8,7 @@ BIND ?= 127.0.0.1:8000
 # make test-postgres: a server where this role may create databases (the tests use test_triage).
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/triage
 
-.PHONY: run serve test test-postgres lint security format install clean
+.PHONY: run serve test test-postgres lint security format install clean messages
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed (looked for $(PYTHON))"; exit 1; }
@@ -21,23 +21,31 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
+# The Spanish catalogue (README, Languages): locale/es/LC_MESSAGES/django.mo is committed, so a
+# machine without GNU gettext still runs; where msgfmt exists it is compiled again from the .po.
+messages: $(STAMP)
+	@if command -v msgfmt >/dev/null 2>&1; then \
+	  DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python manage.py compilemessages -l es \
+	    --ignore=.venv --ignore=node_modules --verbosity 0; \
+	else echo "msgfmt not found (apt-get install gettext): using the committed django.mo" >&2; fi
+
 ## make run: install, migrate, load the rules and sections, serve on 127.0.0.1:8000
 run: export DJANGO_DEBUG ?= true
-run: $(STAMP)
+run: $(STAMP) messages
 	$(BIN)/python manage.py migrate --verbosity 0
 	$(BIN)/python manage.py load_rules
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 ## make serve: production: collect static files, then gunicorn on $(BIND). Needs the production
 ## variables (README, Configuration); run migrate and load_rules first.
-serve: $(STAMP)
+serve: $(STAMP) messages
 	@case "$$(printf '%s' "$${DJANGO_DEBUG:-}" | tr A-Z a-z)" in 1|true|yes|on) \
 	  echo "make serve is for production: unset DJANGO_DEBUG (make run is for development)" >&2; exit 1;; esac
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	$(BIN)/gunicorn -c gunicorn.conf.py triage.wsgi:application --bind $(BIND) --access-logfile -
 
 ## make test: install, check style and security, run the whole suite
-test: $(STAMP) lint security
+test: $(STAMP) messages lint security
 	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python manage.py makemigrations --check --dry-run --verbosity 0
 	$(BIN)/python -m pytest
 
@@ -51,7 +59,7 @@ $(NODE_STAMP): package.json package-lock.json
 	else echo "npm not found: the browser tests will skip (README, Browser tests)" >&2; fi
 
 ## make test-postgres: the whole suite again on PostgreSQL at $(POSTGRES_URL)
-test-postgres: $(STAMP)
+test-postgres: $(STAMP) messages
 	@$(BIN)/python -c 'import sys, psycopg; psycopg.connect(sys.argv[1], dbname="postgres", connect_timeout=5).close()' "$(POSTGRES_URL)" 2>/dev/null || \
 	  { echo "PostgreSQL does not answer at $(POSTGRES_URL) (README: Running the tests on PostgreSQL locally)" >&2; exit 1; }
 	DATABASE_URL=$(POSTGRES_URL) $(BIN)/python -m pytest
