@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import ngettext
 
 from triage.engine import questions
 from triage.engine.advice import normalise
@@ -62,8 +63,12 @@ def answers_line(answers: Mapping[str, object], signs: list[str]) -> str:
             continue
         answer = question.answer_text(answers[question.key])  # type: ignore[arg-type]
         if question.multiple and signs:
-            answer = f"{len(signs)} warning sign{'s' if len(signs) > 1 else ''} (named below)"
-        parts.append(f"{question.check_label}: {answer}")
+            answer = ngettext(
+                "%(count)d warning sign (named below)",
+                "%(count)d warning signs (named below)",
+                len(signs),
+            ) % {"count": len(signs)}
+        parts.append(f"{questions.tr(question.check_label)}: {answer}")
     return "; ".join(parts)
 
 
