@@ -9,6 +9,7 @@ from functools import lru_cache
 from django import template
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from triage.engine.rules import source_when
 from triage.platform import languages
@@ -63,7 +64,7 @@ def isodate(value: str) -> str:
         day = datetime.date.fromisoformat(value)
     except (TypeError, ValueError):
         return value
-    return date_format(day, "j F Y")  # month names in the active language
+    return date_format(day, gettext("j F Y"))  # "31 de diciembre de 2026" in Spanish
 
 
 @register.filter
