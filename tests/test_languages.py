@@ -243,6 +243,11 @@ def test_the_private_link_opens_in_the_summarys_language(client):
     assert english == f"/s/{submission.private_token}/?lang=en"
     shown = stranger.get(english)
     assert shown.status_code == 200 and html_lang(shown.content.decode()) == "en"
+    # Chosen once, English stays for this summary's other pages in this visit.
+    sheet = stranger.get(f"/s/{submission.private_token}/sheet/")
+    assert sheet.status_code == 200 and html_lang(sheet.content.decode()) == "en"
+    # Another browser opening the same link still gets Spanish.
+    assert Client().get(f"/s/{submission.private_token}/sheet/").status_code == 302
 
 
 def test_staff_see_a_spanish_summary_in_spanish_and_can_print_it_in_english(client):
@@ -273,3 +278,11 @@ def test_an_english_summary_has_no_print_in_english_button(client):
     staff.post("/staff/", {"code": submission.reference})
     page = staff.get(f"/staff/summaries/{submission.reference}/").content.decode()
     assert "print-sheet-english" not in page and html_lang(page) == "en"
+
+
+def test_a_missing_page_offers_the_start_page_in_the_other_language(client):
+    page = client.get("/es/no-such-page/")
+    assert page.status_code == 404
+    html = page.content.decode()
+    assert html_lang(html) == "es" and "No se encontró la página" in html
+    assert switch_link(html).group(1) == "/"

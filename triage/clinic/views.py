@@ -151,7 +151,7 @@ def _staff_page(request, reference: str, build, template: str):
     if submission is None:
         return show(request, "look_up_first")
     # A Spanish summary opens in Spanish for staff too; ?lang=en ("Print in English") stays.
-    moved = summary_language_redirect(request, submission.language)
+    moved = summary_language_redirect(request, submission)
     if moved:
         return moved
     context = build(submission, request=request, access=road("staff", submission))

@@ -8,14 +8,16 @@ English (the language switcher on those pages, "Print in English" for staff) and
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import translate_url
+from django.urls import reverse, translate_url
 from django.utils import translation
 
 ENGLISH_CHOSEN = "lang"  # ?lang=en
+# The summaries this browser chose to read in English (their ids), kept in the session.
+ENGLISH_SUMMARIES = "triage_english_summaries"
 # The pages that open in the summary's language: the switcher's English link says so.
 SUMMARY_LANGUAGE_PAGES = {
     "link",
@@ -53,15 +55,22 @@ def english_chosen(request: HttpRequest) -> bool:
     return request.GET.get(ENGLISH_CHOSEN) == settings.LANGUAGE_CODE
 
 
-def summary_language_redirect(request: HttpRequest, language: str) -> HttpResponse | None:
+def summary_language_redirect(request: HttpRequest, submission) -> HttpResponse | None:
     """Send a GET of an unprefixed (English) address to the summary's own language, unless
-    English was chosen; None when the page is already in the right language."""
+    English was chosen for this summary (`?lang=en`, remembered for the rest of the visit so
+    its other pages stay English); None when the page stays as it is."""
+    language = submission.language
     current = translation.get_language()
-    if request.method != "GET" or language == current or language == settings.LANGUAGE_CODE:
+    if request.method != "GET" or language in (current, settings.LANGUAGE_CODE):
         return None
-    if current != settings.LANGUAGE_CODE or english_chosen(request):
+    if current != settings.LANGUAGE_CODE or language not in dict(settings.LANGUAGES):
         return None
-    if language not in dict(settings.LANGUAGES):
+    chosen = request.session.get(ENGLISH_SUMMARIES, [])
+    if english_chosen(request):
+        if str(submission.pk) not in chosen:
+            request.session[ENGLISH_SUMMARIES] = [*chosen, str(submission.pk)][-20:]
+        return None
+    if str(submission.pk) in chosen:
         return None
     target = translate_url(request.path, language)
     if target == request.path:
@@ -79,10 +88,10 @@ def switcher(request: HttpRequest) -> dict:
     """Template context: the page's language and the link to the same page in the other."""
     current = translation.get_language() or settings.LANGUAGE_CODE
     other = other_language(current)
-    try:
-        url = in_language(request, other)
-    except Exception:  # a page with no resolvable address (an error page): the start page
-        url = "/es/" if other == "es" else "/"
+    url = in_language(request, other)
+    if urlsplit(url).path == request.path:  # no such page in the other language (a 404)
+        with translation.override(other):
+            url = reverse("triage:start")
     return {
         "language_code": current,
         "switch_language": {"code": other, "name": dict(settings.LANGUAGES)[other], "url": url},

@@ -58,7 +58,7 @@ def link_summary(request: HttpRequest, token: str) -> HttpResponse:
     submission, refused = linked_submission(request, token)
     if refused:
         return refused
-    return summary_language_redirect(request, submission.language) or _summary_page(
+    return summary_language_redirect(request, submission) or _summary_page(
         request, submission, road("link", submission)
     )
 
@@ -68,7 +68,7 @@ def link_sheet(request: HttpRequest, token: str) -> HttpResponse:
     submission, refused = linked_submission(request, token)
     if refused:
         return refused
-    return summary_language_redirect(request, submission.language) or _sheet_page(
+    return summary_language_redirect(request, submission) or _sheet_page(
         request, submission, road("link", submission)
     )
 
@@ -78,7 +78,7 @@ def link_delete(request: HttpRequest, token: str) -> HttpResponse:
     submission, refused = linked_submission(request, token)
     if refused:
         return refused
-    return summary_language_redirect(request, submission.language) or _delete_page(
+    return summary_language_redirect(request, submission) or _delete_page(
         request, submission, road("link", submission)
     )
 
@@ -95,6 +95,6 @@ def link_compare(request: HttpRequest, token: str) -> HttpResponse:
     submission, refused = linked_submission(request, token)
     if refused:
         return refused
-    return summary_language_redirect(request, submission.language) or compare_page(
+    return summary_language_redirect(request, submission) or compare_page(
         request, submission, road("link", submission)
     )
