@@ -259,18 +259,27 @@ class Lookup(models.Model):
         return f"{self.username} looked up {self.code} ({self.outcome})"
 
 
-class ApiCall(models.Model):
-    """One request to the cards API, kept only to count requests per address for its rate
-    limit (in the database, so every server process counts the same); no content is kept."""
+class RateCount(models.Model):
+    """How many requests one subject (a keyed hash of an address, an account id) made in one
+    window of one rate limit (triage/platform/throttle.py), so every server process counts the
+    same. One row per bucket, subject and window, counted up in a single statement; nothing
+    of what was sent is kept, and `purge_expired` deletes rows whose window has ended."""
 
-    address_hash = models.CharField(max_length=16)
-    created = models.DateTimeField(default=timezone.now)
+    bucket = models.CharField(max_length=20)
+    subject = models.CharField(max_length=64)
+    slot = models.BigIntegerField(help_text="When the window began, in seconds since 1970.")
+    hits = models.PositiveIntegerField(default=0)
+    ends = models.DateTimeField(db_index=True, help_text="When the window ends.")
 
     class Meta:
-        indexes = [models.Index(fields=["address_hash", "created"], name="apicall_address_created")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bucket", "subject", "slot"], name="ratecount_one_row_per_window"
+            )
+        ]
 
     def __str__(self):
-        return f"{self.address_hash} at {self.created:%Y-%m-%d %H:%M:%S}"
+        return f"{self.bucket} {self.subject}: {self.hits} until {self.ends:%Y-%m-%d %H:%M:%S}"
 
 
 class RulesetVersion(models.Model):

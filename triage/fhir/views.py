@@ -79,7 +79,10 @@ def cards(request: HttpRequest) -> HttpResponse:
     `manage.py evaluate` prints them. Nothing is stored."""
     if request.method != "POST":
         return refuse(405, "POST an answers document or a QuestionnaireResponse", Allow="POST")
-    wait = throttle.api_retry_after(throttle.address_hash(request))
+    try:
+        wait = throttle.cards_api_wait(throttle.address_hash(request))
+    except throttle.UnreadableAddress:
+        return refuse(400, "the proxy's X-Forwarded-For does not end with an address")
     if wait is not None:
         return refuse(
             429,
