@@ -36,7 +36,7 @@ class Command(BaseCommand):
                 attempt_time__lt=before
             ).delete()[0]
         removed["expired sessions"] = self.clear_sessions()
-        _, per_model = Submission.objects.filter(expires_at__lte=now).delete()
+        per_model = Submission.objects.filter(expires_at__lte=now).delete()[1]
         summaries = per_model.get(Submission._meta.label, 0)
         self.stdout.write(
             ngettext(

@@ -1,0 +1,442 @@
+"""Issue 18, privacy and abuse: each finding reproduced as an attacker would, and what holds now.
+
+1 separate buckets, 2 combined sign-in lockout, 3 no private link on staff pages, 4 and 9 no
+caching and no indexing, 5 the admin's summary permission, 6 odd bytes in addresses, 7 client
+addresses parsed, 8 atomic counting, 10 nothing kept that is not needed, 11 sanitised cards and
+CORS, 12 gunicorn and forwarded headers. (13, editors and patients' speed, is in
+tests/test_admin_authoring.py.)
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+from datetime import timedelta
+from types import SimpleNamespace
+
+import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.auth.models import User
+from django.contrib.sessions.models import Session
+from django.core.management import call_command
+from django.db import connection, connections
+from django.test import Client
+from django.utils import timezone
+
+from tests import answers as people
+from tests.journey import answer_all, finish, post_answer, url
+from tests.test_staff import staff_client
+from triage.engine import codes
+from triage.models import Lookup, RateCount, Submission
+from triage.platform import throttle
+from triage.summary.services import submission_create
+
+pytestmark = pytest.mark.usefixtures("loaded_rules")
+
+GUESS = "/s/" + "x" * 32 + "/"  # the right shape, but no MAC: a made-up private link
+
+
+def link_of(submission: Submission) -> str:
+    return f"/s/{submission.private_token}/"
+
+
+# --- 1. Anyone can block a clinic: separate buckets -------------------------------------------
+
+
+def test_guessed_links_never_block_a_real_link_or_a_staff_lookup_from_the_same_address():
+    submission = submission_create(answers=people.TYPE1_DIABETES)
+    attacker = Client(REMOTE_ADDR="198.51.100.20")  # the clinic's NAT, say
+    for _ in range(throttle.LINK_GUESSES_PER_ADDRESS.most):
+        assert attacker.get(GUESS).status_code == 404
+    assert attacker.get(GUESS).status_code == 429  # the guesses are limited...
+    patient = Client(REMOTE_ADDR="198.51.100.20")
+    assert patient.get(link_of(submission)).status_code == 200  # ...the patient's link is not
+    nurse = staff_client()
+    nurse.defaults["REMOTE_ADDR"] = "198.51.100.20"
+    response = nurse.post("/staff/", {"code": submission.reference})
+    assert response.status_code == 302  # nor is the nurse's lookup
+    assert nurse.get(response["Location"]).status_code == 200
+
+
+def test_a_valid_token_is_never_counted_or_limited():
+    submission = submission_create(answers=people.LUPUS_UNSURE)
+    browser = Client()
+    for _ in range(throttle.LINK_GUESSES_PER_ADDRESS.most + 5):
+        assert browser.get(link_of(submission)).status_code == 200
+    submission.erase()
+    assert browser.get(link_of(submission)).status_code == 410  # issued, and gone: not a guess
+    assert not RateCount.objects.exists()
+    assert not Lookup.objects.exists()
+
+
+def test_staff_lookups_do_not_use_up_the_guess_allowance_either():
+    nurse = staff_client()
+    for _ in range(throttle.LOOKUPS_PER_USER):
+        nurse.post("/staff/", {"code": codes.new_code()})
+    assert nurse.post("/staff/", {"code": codes.new_code()}).status_code == 429
+    assert Client().get(GUESS).status_code == 404  # the same address may still be told 404
+
+
+# --- 2. Anyone can keep a named colleague locked out: lockout by username and address ---------
+
+
+@pytest.fixture
+def ward(db):
+    return User.objects.create_user("ward", password="correct horse battery", is_staff=True)
+
+
+def sign_in(password: str, address: str, username: str = "ward", url: str = "/staff/login/"):
+    return Client(REMOTE_ADDR=address).post(url, {"username": username, "password": password})
+
+
+@pytest.mark.parametrize("login_url", ["/admin/login/", "/staff/login/"])
+def test_a_user_locked_out_at_one_address_signs_in_from_another(ward, settings, login_url):
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(f"guess {attempt}", "203.0.113.66", url=login_url)
+    assert sign_in("correct horse battery", "203.0.113.66", url=login_url).status_code == 429
+    # The stranger's address is locked for that username; ward's desk is not.
+    assert sign_in("correct horse battery", "192.0.2.10", url=login_url).status_code == 302
+
+
+def test_one_address_failing_for_many_usernames_is_locked_for_all():
+    limit = throttle.SIGN_IN_FAILURES_PER_ADDRESS.most
+    for attempt in range(limit):
+        response = sign_in("wrong", "203.0.113.77", username=f"someone{attempt}")
+    assert response.status_code == 429  # the failure that reached the limit
+    User.objects.create_user("fresh", password="correct horse battery")
+    assert sign_in("correct horse battery", "203.0.113.77", "fresh").status_code == 429
+    assert sign_in("correct horse battery", "192.0.2.11", "fresh").status_code == 302
+
+
+def test_failures_per_username_are_still_listed_for_admins(ward, admin_client):
+    for index, address in enumerate(["203.0.113.1", "203.0.113.2", "203.0.113.3"]):
+        sign_in(f"guess {index}", address)
+    failures = AccessFailureLog.objects.filter(username="ward")
+    assert failures.count() == 3
+    assert sorted(failures.values_list("ip_address", flat=True)) == [
+        "203.0.113.1",
+        "203.0.113.2",
+        "203.0.113.3",
+    ]
+    page = admin_client.get("/admin/axes/accessfailurelog/")
+    assert page.status_code == 200 and "ward" in page.content.decode()
+
+
+# --- 6. A NUL byte in a token or code: 404, never 500 ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/s/%00" + "x" * 31 + "/",
+        "/s/" + "x" * 31 + "%00/",
+        "/s/" + "x" * 31 + "%00/sheet/",
+        "/s/" + "x" * 31 + "%00/delete/",
+        "/s/" + "x" * 31 + "%00/questionnaire-response.json",
+        "/s/" + "x" * 31 + "%C3%A9/",
+        "/s/" + "x" * 33 + "/",
+        "/summary/%00/",
+        "/staff/summaries/K7M29QH%00/",
+        "/staff/summaries/k7m29qhx/",
+        "/staff/summaries/K7M2-9QHX/",
+        "/staff/summaries/K7M29QH%00/sheet/",
+        "/staff/summaries/K7M29QH%00/questionnaire-response.json",
+    ],
+)
+def test_odd_bytes_in_a_token_or_code_are_a_404_before_anything_is_counted(path):
+    nurse = staff_client()
+    nurse.raise_request_exception = False
+    response = nurse.get(path)
+    assert response.status_code == 404
+    assert not Lookup.objects.exists()
+    assert not RateCount.objects.exists()
+
+
+def test_a_nul_byte_typed_into_the_lookup_form_is_a_400():
+    nurse = staff_client()
+    nurse.raise_request_exception = False
+    response = nurse.post("/staff/", {"code": "K7M2\x009QHX"})
+    assert response.status_code == 400
+
+
+# --- 7. Client addresses parsed -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "address"),
+    [
+        ("203.0.113.7", "203.0.113.7"),
+        ("203.0.113.7:4444", "203.0.113.7"),
+        (" 203.0.113.7:1 ", "203.0.113.7"),
+        ("[2001:db8::1]:4444", "2001:db8::"),
+        ("[2001:db8::1]", "2001:db8::"),
+        ("2001:db8::ffff:1", "2001:db8::"),
+        ("2001:db8:0:1::1", "2001:db8:0:1::"),
+        ("::ffff:203.0.113.7", "203.0.113.7"),
+        ('"[2001:db8::5]:80"', "2001:db8::"),
+    ],
+)
+def test_addresses_are_read_without_ports_and_ipv6_by_its_64(written, address):
+    assert throttle.grouped(throttle.parse_address(written)) == address
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "",
+        "unknown",
+        "203.0.113.7:",
+        "203.0.113.7:99999",
+        "203.0.113.7:port",
+        "203.0.113",
+        "[2001:db8::1",
+        "[2001:db8::1]x",
+        "[2001:db8::1]:",
+        "fe80::1%eth0",
+        "2001:db8::1:4444:1:1:1:1:1",
+        "203.0.113.7\x00",
+        "1" * 100,
+    ],
+)
+def test_anything_else_is_not_an_address(written):
+    with pytest.raises(ValueError):
+        throttle.parse_address(written)
+
+
+@pytest.fixture
+def behind_proxy(settings):
+    settings.BEHIND_TLS_PROXY = True
+
+
+def cards(forwarded: str, body: bytes = b"{}"):
+    client = Client(raise_request_exception=False)
+    return client.post(
+        "/api/cards", body, content_type="application/json", HTTP_X_FORWARDED_FOR=forwarded
+    )
+
+
+@pytest.mark.usefixtures("behind_proxy")
+def test_every_source_port_of_one_address_counts_against_one_limit():
+    statuses = [cards(f"10.9.9.9, 203.0.113.7:{4000 + i}").status_code for i in range(90)]
+    assert statuses.count(400) == throttle.API_CALLS_PER_WINDOW  # "{}" is not a document
+    assert statuses.count(429) == 90 - throttle.API_CALLS_PER_WINDOW
+
+
+@pytest.mark.usefixtures("behind_proxy")
+def test_an_ipv6_client_is_counted_by_its_64_whatever_address_it_picks():
+    statuses = [cards(f"[2001:db8:7::{i:x}]:{i + 1}").status_code for i in range(61)]
+    assert statuses[-1] == 429
+    assert cards("2001:db8:8::1").status_code == 400  # another /64: its own count
+
+
+@pytest.mark.usefixtures("behind_proxy")
+@pytest.mark.parametrize("forwarded", ["unknown", "10.0.0.1, ", "203.0.113.7:x", "::1%lo"])
+def test_an_unreadable_forwarded_address_is_a_400_never_a_500(forwarded, ward):
+    assert cards(forwarded).status_code == 400
+    client = Client(raise_request_exception=False, HTTP_X_FORWARDED_FOR=forwarded)
+    assert client.get(GUESS).status_code == 400
+    for login in ("/staff/login/", "/admin/login/"):
+        response = client.post(login, {"username": "ward", "password": "wrong"})
+        assert response.status_code == 400
+        assert "Sorry, we could not understand that request" in response.content.decode()
+    assert not AccessAttempt.objects.exists()
+
+
+@pytest.mark.usefixtures("behind_proxy")
+def test_sign_in_behind_a_proxy_that_sends_ports_stores_the_address(ward):
+    """On PostgreSQL axes' address column is `inet`: `ip:port` used to fail every sign-in."""
+    client = Client(raise_request_exception=False, HTTP_X_FORWARDED_FOR="203.0.113.9:5555")
+    response = client.post("/staff/login/", {"username": "ward", "password": "wrong"})
+    assert response.status_code == 200
+    assert AccessAttempt.objects.get().ip_address == "203.0.113.9"
+    client = Client(raise_request_exception=False, HTTP_X_FORWARDED_FOR="[2001:db8::9]:5555")
+    response = client.post(
+        "/staff/login/", {"username": "ward", "password": "correct horse battery"}
+    )
+    assert response.status_code == 302
+    assert AccessLog.objects.get().ip_address == "2001:db8::"
+
+
+# --- 8. No overshoot under parallel requests ------------------------------------------------------
+
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="parallel requests need PostgreSQL (SQLite serialises writers; tested there in series)",
+)
+PARALLEL = 100
+
+
+def in_parallel(call, count: int = PARALLEL) -> list:
+    """`count` threads, each with its own database connection, released together."""
+    start = threading.Barrier(count)
+    results: list = [None] * count
+
+    def run(index: int) -> None:
+        try:
+            start.wait()
+            results[index] = call(index)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+@pytest.fixture
+def committed_counts(db):
+    """The threads' connections commit what they count, outside the test's transaction: clear
+    it afterwards from a connection of their own."""
+    yield
+    in_parallel(lambda _: (RateCount.objects.all().delete(), Lookup.objects.all().delete()), 1)
+
+
+@postgres_only
+@pytest.mark.usefixtures("committed_counts")
+def test_a_hundred_parallel_calls_to_the_cards_api_let_exactly_the_limit_through():
+    statuses = in_parallel(
+        lambda _: Client().post("/api/cards", b"{}", content_type="application/json").status_code
+    )
+    assert statuses.count(400) == throttle.API_CALLS_PER_WINDOW  # through, and refused as {}
+    assert statuses.count(429) == PARALLEL - throttle.API_CALLS_PER_WINDOW
+
+
+@postgres_only
+@pytest.mark.usefixtures("committed_counts")
+def test_a_hundred_parallel_link_guesses_let_exactly_the_limit_through():
+    statuses = in_parallel(lambda _: Client().get(GUESS).status_code)
+    assert statuses.count(404) == throttle.LINK_GUESSES_PER_ADDRESS.most
+    assert statuses.count(429) == PARALLEL - throttle.LINK_GUESSES_PER_ADDRESS.most
+
+
+@postgres_only
+@pytest.mark.usefixtures("committed_counts")
+def test_a_hundred_parallel_staff_lookups_let_exactly_the_limit_through():
+    request = SimpleNamespace(user=SimpleNamespace(pk=424242))
+    waits = in_parallel(lambda _: throttle.staff_lookup_wait(request, "address-hash"))
+    assert waits.count(None) == throttle.LOOKUPS_PER_USER
+
+
+def test_the_limit_itself_holds_on_any_database():
+    limit = throttle.CARDS_API_PER_ADDRESS
+    results = [throttle.take(limit, "someone") for _ in range(limit.most + 3)]
+    assert results[: limit.most] == [None] * limit.most
+    assert all(wait == limit.seconds for wait in results[limit.most :])
+    assert RateCount.objects.get().hits == limit.most + 3  # one row, counted in place
+
+
+# --- 10. Nothing kept that is not needed ----------------------------------------------------------
+
+
+def test_an_anonymous_journey_leaves_no_session_row(client):
+    client.get("/")
+    answer_all(client, people.REFRACTORY_MS_HIGH_RISK)
+    client.get(url("check"))
+    post_answer(client, "region", "eu")  # changing an answer
+    summary = finish(client, people.LUPUS_UNSURE)
+    assert summary.status_code == 200
+    submission = Submission.objects.get()
+    for path in (f"/summary/{submission.pk}/sheet/", link_of(submission)):
+        assert client.get(path).status_code == 200
+    client.post(f"/summary/{submission.pk}/delete/")
+    client.post("/questions/start-again/")
+    assert not Session.objects.exists()
+    assert "sessionid" not in client.cookies
+
+
+def test_signed_in_staff_still_get_a_session(ward):
+    client = Client()
+    client.post("/staff/login/", {"username": "ward", "password": "correct horse battery"})
+    assert Session.objects.count() == 1
+
+
+def test_forms_still_refuse_a_post_without_the_csrf_cookie(settings):
+    assert not settings.CSRF_USE_SESSIONS  # the CSRF secret is a cookie, not a session row
+    browser = Client(enforce_csrf_checks=True)
+    page = browser.get(url("condition")).content.decode()
+    token = page.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+    response = post_answer(browser, "condition", "lupus", csrfmiddlewaretoken=token)
+    assert response.status_code == 302
+    browser.cookies.pop(settings.CSRF_COOKIE_NAME)
+    response = post_answer(browser, "activity", "active", csrfmiddlewaretoken=token)
+    assert response.status_code == 403
+
+
+def test_tampered_answers_are_ignored_not_trusted(client):
+    from tests.journey import ANSWERS_COOKIE
+
+    answer_all(client, people.TYPE1_DIABETES)
+    value = client.cookies[ANSWERS_COOKIE].value
+    client.cookies[ANSWERS_COOKIE] = value[:-3] + ("AAA" if value[-3:] != "AAA" else "BBB")
+    response = client.get(url("check"))
+    assert response.status_code == 400
+    assert "Your answers are no longer available" in response.content.decode()
+
+
+def test_answers_in_progress_expire_with_the_cookie(client, settings, monkeypatch):
+    answer_all(client, people.TYPE1_DIABETES)
+    assert client.get(url("check")).status_code == 200
+    later = timezone.now().timestamp() + settings.SESSION_COOKIE_AGE + 1
+    monkeypatch.setattr("time.time", lambda: later)
+    assert client.get(url("check")).status_code == 400
+
+
+def old(model, field: str, age: timedelta, **values):
+    row = model.objects.create(**values)
+    model.objects.filter(pk=row.pk).update(**{field: timezone.now() - age})
+    return row
+
+
+def test_purge_expired_clears_what_the_readme_says(ward):
+    # Sessions: an expired one (still holding what it held) goes; a live one stays.
+    Session.objects.create(
+        session_key="e" * 32, session_data="x", expire_date=timezone.now() - timedelta(minutes=1)
+    )
+    Session.objects.create(
+        session_key="l" * 32, session_data="x", expire_date=timezone.now() + timedelta(hours=1)
+    )
+    # Guessed private links: a week; staff lookups stay for audit.
+    guess = {
+        "username": "",
+        "code": throttle.PRIVATE_LINK,
+        "outcome": "bad_link",
+        "address_hash": "a",
+    }
+    old(Lookup, "created", throttle.GUESS_RETENTION + timedelta(hours=1), **guess)
+    recent_guess = old(Lookup, "created", throttle.GUESS_RETENTION - timedelta(hours=1), **guess)
+    staff = old(
+        Lookup,
+        "created",
+        timedelta(days=400),
+        user=ward,
+        username="ward",
+        code="K7M29QHX",
+        outcome="unknown",
+        address_hash="b",
+    )
+    # Axes' records: 30 days.
+    axes = {"username": "ward", "ip_address": "203.0.113.5", "user_agent": "x", "path_info": "/"}
+    stale = throttle.SIGN_IN_RECORD_RETENTION + timedelta(hours=1)
+    fresh = throttle.SIGN_IN_RECORD_RETENTION - timedelta(hours=1)
+    for model, extra in (
+        (AccessAttempt, {"failures_since_start": 1, "get_data": "", "post_data": ""}),
+        (AccessFailureLog, {}),
+        (AccessLog, {}),
+    ):
+        old(model, "attempt_time", stale, **axes, **extra)
+        old(model, "attempt_time", fresh, **{**axes, "user_agent": "y"}, **extra)
+    # Rate counts: once their window has ended.
+    RateCount.objects.create(
+        bucket="cards-api", subject="s", slot=1, hits=3, ends=timezone.now() - timedelta(seconds=1)
+    )
+    out = io.StringIO()
+    call_command("purge_expired", verbosity=2, stdout=out)
+    assert list(Session.objects.values_list("session_key", flat=True)) == ["l" * 32]
+    assert set(Lookup.objects.all()) == {recent_guess, staff}
+    for model in (AccessAttempt, AccessFailureLog, AccessLog):
+        assert list(model.objects.values_list("user_agent", flat=True)) == ["y"], model
+    assert not RateCount.objects.exists()
+    assert "Removed 1 expired sessions." in out.getvalue()
