@@ -242,7 +242,7 @@ def test_bodies_over_64_kb_are_refused():
 def test_only_post_is_accepted():
     response = Client().get("/api/cards")
     assert response.status_code == 405
-    assert response["Allow"] == "POST"
+    assert response["Allow"] == "POST, OPTIONS"  # OPTIONS: the CORS preflight
 
 
 def test_too_many_requests_from_one_address_get_a_429_with_retry_after(monkeypatch):

@@ -10,6 +10,7 @@ tests/test_admin_authoring.py.)
 from __future__ import annotations
 
 import io
+import json
 import threading
 from datetime import timedelta
 from types import SimpleNamespace
@@ -24,8 +25,8 @@ from django.test import Client
 from django.utils import timezone
 
 from tests import answers as people
+from tests import factories
 from tests.journey import answer_all, finish, post_answer, url
-from tests.test_staff import staff_client
 from triage.engine import codes
 from triage.models import Lookup, RateCount, Submission
 from triage.platform import throttle
@@ -40,6 +41,12 @@ def link_of(submission: Submission) -> str:
     return f"/s/{submission.private_token}/"
 
 
+def staff_client(**defaults) -> Client:
+    browser = Client(**defaults)
+    browser.force_login(factories.clinic_staff())
+    return browser
+
+
 # --- 1. Anyone can block a clinic: separate buckets -------------------------------------------
 
 
@@ -51,8 +58,7 @@ def test_guessed_links_never_block_a_real_link_or_a_staff_lookup_from_the_same_a
     assert attacker.get(GUESS).status_code == 429  # the guesses are limited...
     patient = Client(REMOTE_ADDR="198.51.100.20")
     assert patient.get(link_of(submission)).status_code == 200  # ...the patient's link is not
-    nurse = staff_client()
-    nurse.defaults["REMOTE_ADDR"] = "198.51.100.20"
+    nurse = staff_client(REMOTE_ADDR="198.51.100.20")
     response = nurse.post("/staff/", {"code": submission.reference})
     assert response.status_code == 302  # nor is the nurse's lookup
     assert nurse.get(response["Location"]).status_code == 200
@@ -144,8 +150,7 @@ def test_failures_per_username_are_still_listed_for_admins(ward, admin_client):
     ],
 )
 def test_odd_bytes_in_a_token_or_code_are_a_404_before_anything_is_counted(path):
-    nurse = staff_client()
-    nurse.raise_request_exception = False
+    nurse = staff_client(raise_request_exception=False)
     response = nurse.get(path)
     assert response.status_code == 404
     assert not Lookup.objects.exists()
@@ -153,8 +158,7 @@ def test_odd_bytes_in_a_token_or_code_are_a_404_before_anything_is_counted(path)
 
 
 def test_a_nul_byte_typed_into_the_lookup_form_is_a_400():
-    nurse = staff_client()
-    nurse.raise_request_exception = False
+    nurse = staff_client(raise_request_exception=False)
     response = nurse.post("/staff/", {"code": "K7M2\x009QHX"})
     assert response.status_code == 400
 
@@ -440,3 +444,282 @@ def test_purge_expired_clears_what_the_readme_says(ward):
         assert list(model.objects.values_list("user_agent", flat=True)) == ["y"], model
     assert not RateCount.objects.exists()
     assert "Removed 1 expired sessions." in out.getvalue()
+
+
+# --- 3. The staff sheet printed the patient's private link ---------------------------------------
+
+
+def looked_up_by_staff(submission: Submission) -> Client:
+    nurse = staff_client()
+    assert nurse.post("/staff/", {"code": submission.reference}).status_code == 302
+    return nurse
+
+
+def test_no_staff_page_carries_the_private_link_or_a_way_to_delete():
+    submission = submission_create(answers=people.OFFERED_ABROAD)
+    nurse = looked_up_by_staff(submission)
+    base = f"/staff/summaries/{submission.reference}/"
+    pages = {
+        path: nurse.get(path)
+        for path in (base, base + "sheet/", base + "questionnaire-response.json", "/staff/")
+    }
+    for path, response in pages.items():
+        body = response.content.decode()
+        assert response.status_code == 200, path
+        assert submission.private_token not in body, path
+        assert "/s/" not in body and "Private link" not in body, path
+        assert "/delete/" not in body and "Delete my answers" not in body, path
+    # The patient's own sheet still has it: it is theirs.
+    patient_sheet = Client().get(link_of(submission) + "sheet/").content.decode()
+    assert submission.private_token in patient_sheet
+
+
+# --- 4 and 9. Pages with answers are never cached and never indexed ------------------------------
+
+
+def every_page_kind() -> dict[str, object]:
+    """One response of every kind of page that shows answers, a summary or staff data."""
+    browser = Client()
+    pages = {"question": browser.get(url("condition"))}
+    answer_all(browser, people.OFFERED_ABROAD)
+    pages["check answers"] = browser.get(url("check"))
+    pages["start again"] = browser.get("/questions/start-again/")
+    summary = browser.get(browser.post(url("check"))["Location"])
+    submission = Submission.objects.get()
+    pages["summary"] = summary
+    pages["sheet"] = browser.get(f"/summary/{submission.pk}/sheet/")
+    pages["delete"] = browser.get(f"/summary/{submission.pk}/delete/")
+    pages["answers file"] = browser.get(f"/summary/{submission.pk}/questionnaire-response.json")
+    pages["private link"] = Client().get(link_of(submission))
+    pages["private link sheet"] = Client().get(link_of(submission) + "sheet/")
+    pages["private link delete"] = Client().get(link_of(submission) + "delete/")
+    pages["finished (Back)"] = browser.get(url("region"))
+    nurse = looked_up_by_staff(submission)
+    base = f"/staff/summaries/{submission.reference}/"
+    pages["staff lookup"] = nurse.get("/staff/")
+    pages["staff summary"] = nurse.get(base)
+    pages["staff sheet"] = nurse.get(base + "sheet/")
+    pages["staff answers file"] = nurse.get(base + "questionnaire-response.json")
+    pages["staff sign-in"] = Client().get("/staff/login/")
+    pages["not yours"] = Client().get(f"/summary/{submission.pk}/")
+    pages["guessed link"] = Client().get(GUESS)
+    submission.erase()
+    pages["deleted"] = Client().get(link_of(submission))
+    pages["cards API"] = Client().post("/api/cards", b"{}", content_type="application/json")
+    return pages
+
+
+def test_every_page_with_answers_is_no_store_private_and_noindex():
+    for kind, response in every_page_kind().items():
+        directives = {d.strip() for d in response["Cache-Control"].split(",")}
+        assert {"no-store", "private"} <= directives, kind
+        assert response["X-Robots-Tag"] == "noindex, nofollow", kind
+
+
+def test_only_the_public_pages_may_be_cached_or_indexed(client):
+    start = client.get("/")
+    assert "no-store" not in start["Cache-Control"] and "X-Robots-Tag" not in start
+    questionnaire = client.get("/fhir/Questionnaire/stem-cell-triage")
+    assert questionnaire["Cache-Control"] == "public, max-age=3600"
+    again = client.get(
+        "/fhir/Questionnaire/stem-cell-triage", HTTP_IF_NONE_MATCH=questionnaire["ETag"]
+    )
+    assert again.status_code == 304 and again["Cache-Control"] == "public, max-age=3600"
+
+
+def test_robots_txt_disallows_every_private_page(client):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    lines = response.content.decode().splitlines()
+    assert lines[0] == "User-agent: *"
+    for path in ("/questions/", "/summary/", "/s/", "/staff/", "/api/cards"):
+        assert f"Disallow: {path}" in lines
+    assert "Disallow: /admin/" not in lines  # the admin's address is not advertised
+    assert "Disallow: /\n" not in response.content.decode()  # the start page may be found
+
+
+# --- 5. Clinic staff with staff status read every summary in the admin ----------------------------
+
+
+def test_the_clinic_staff_group_no_longer_holds_view_submission():
+    from django.contrib.auth.models import Group
+
+    from triage.platform.roles import CLINIC_STAFF
+
+    group = Group.objects.get(name=CLINIC_STAFF)
+    assert not group.permissions.filter(codename="view_submission").exists()
+
+
+def test_clinic_staff_with_staff_status_cannot_read_summaries_in_the_admin():
+    submission = submission_create(answers=people.TYPE1_DIABETES)
+    nurse = Client()
+    nurse.force_login(factories.clinic_staff(is_staff=True))
+    for path in (
+        "/admin/triage/submission/",
+        f"/admin/triage/submission/{submission.pk}/change/",
+    ):
+        assert nurse.get(path).status_code == 403, path
+    assert "triage/submission" not in nurse.get("/admin/").content.decode()
+    assert not Lookup.objects.exists()
+
+
+def test_a_superuser_opening_a_summary_in_the_admin_is_recorded(admin_client, admin_user):
+    submission = submission_create(answers=people.TYPE1_DIABETES)
+    page = admin_client.get(f"/admin/triage/submission/{submission.pk}/change/")
+    assert page.status_code == 200
+    record = Lookup.objects.get()
+    assert (record.user, record.outcome, record.submission) == (admin_user, "admin", submission)
+    assert record.code == submission.reference
+
+
+# --- 11. The cards API returned an editor's raw HTML ---------------------------------------------
+
+HOSTILE = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+@pytest.fixture
+def hostile_section(loaded_rules):
+    """An editor's text with raw HTML in every field, in a section every summary shows."""
+    from triage.authoring.ruleset import clear_ruleset_cache
+    from triage.models import Section
+
+    section = Section.objects.get(slug="clinical-trials")
+    section.title = f"Trials {HOSTILE}"
+    section.summary = f"Registered trials {HOSTILE}"
+    section.body = (
+        f"{section.body}\n\n{HOSTILE} [click](javascript:alert(1)) "
+        '<a href="javascript:alert(2)">link</a> &lt;script&gt;'
+    )
+    section.save()
+    source = section.sources.first()
+    source.label = f"A source {HOSTILE}"
+    source.save()
+    clear_ruleset_cache()
+    yield section
+    clear_ruleset_cache()
+
+
+def assert_sanitised(document: dict) -> None:
+    card = next(c for c in document["cards"] if c["slug"] == "clinical-trials")
+    text = str(document)
+    for raw in ("<script", "<img", "onerror", "javascript:", "<a "):
+        assert raw not in text, raw
+    assert card["title"] == "Trials" and card["summary"] == "Registered trials"
+    assert "[click]" not in card["detail"] and "click" in card["detail"]
+    assert "&lt;script>" in card["detail"]  # typed as text, it stays text
+    assert "**" in card["detail"] or "-" in card["detail"]  # still Markdown
+
+
+@pytest.mark.usefixtures("hostile_section")
+def test_the_cards_api_returns_sanitised_text_only(tmp_path):
+    response = Client().post("/api/cards", people.TYPE1_DIABETES, content_type="application/json")
+    assert response.status_code == 200
+    assert_sanitised(response.json())
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps(people.TYPE1_DIABETES))
+    out = io.StringIO()
+    call_command("evaluate", str(path), stdout=out)
+    assert_sanitised(json.loads(out.getvalue()))
+
+
+@pytest.mark.parametrize(
+    ("path", "method"),
+    [("/api/cards", "POST"), ("/fhir/Questionnaire/stem-cell-triage", "GET")],
+)
+def test_cors_preflights_are_answered_without_credentials(client, path, method):
+    response = client.options(
+        path,
+        HTTP_ORIGIN="https://forms.example.org",
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD=method,
+        HTTP_ACCESS_CONTROL_REQUEST_HEADERS="content-type",
+    )
+    assert response.status_code == 204
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert method in response["Access-Control-Allow-Methods"]
+    assert "content-type" in response["Access-Control-Allow-Headers"].lower()
+    assert "Access-Control-Allow-Credentials" not in response
+    assert not response.cookies
+
+
+def test_the_cards_answer_itself_may_be_read_by_any_site(client):
+    response = client.post(
+        "/api/cards",
+        people.TYPE1_DIABETES,
+        content_type="application/json",
+        HTTP_ORIGIN="https://forms.example.org",
+    )
+    assert response.status_code == 200
+    assert response["Access-Control-Allow-Origin"] == "*"
+    refused = client.post("/api/cards", b"[", content_type="application/json")
+    assert refused["Access-Control-Allow-Origin"] == "*"  # errors are readable too
+
+
+# --- 12. gunicorn trusted forwarded headers without the proxy setting -----------------------------
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.mark.parametrize("behind_proxy", ["false", "true"])
+def test_gunicorn_trusts_forwarded_headers_only_behind_the_proxy(behind_proxy, tmp_path):
+    import http.client
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    port = free_port()
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DJANGO_SETTINGS_MODULE": "triage.settings",
+        "DJANGO_SECRET_KEY": "gunicorn-test-secret-key-" + "x" * 40,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_BEHIND_TLS_PROXY": behind_proxy,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            *("-c", "gunicorn.conf.py", "triage.wsgi:application"),
+            *("--bind", f"127.0.0.1:{port}", "--workers", "1"),
+        ],
+        cwd=root,
+        env=env,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                conn.request(
+                    "GET",
+                    "/healthz",  # exempt from the redirect to https, so plain http answers
+                    headers={
+                        "Host": "127.0.0.1",
+                        "X-Forwarded-Proto": "https",
+                        "X-Forwarded-Ssl": "on",
+                        "X-Forwarded-Protocol": "ssl",
+                    },
+                )
+                response = conn.getresponse()
+                break
+            except OSError:
+                assert time.monotonic() < deadline, "gunicorn did not start"
+                time.sleep(0.2)
+        assert response.status == 200
+        hsts = response.getheader("Strict-Transport-Security")
+        if behind_proxy == "true":
+            assert hsts and hsts.startswith("max-age=")  # the proxy's word is taken
+        else:
+            assert hsts is None  # plain http stays plain http
+    finally:
+        server.terminate()
+        server.wait(timeout=15)

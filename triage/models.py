@@ -229,7 +229,9 @@ class Submission(models.Model):
 
 
 class Lookup(models.Model):
-    """A record of a member of staff looking up a reference code: who, when, which code."""
+    """A record of a summary being reached by someone other than the patient: a member of staff
+    looking up a reference code (who, when, which code, what they found), a superuser opening
+    it in the admin, or a made-up private link (no user; purged after a week)."""
 
     OUTCOMES = [
         ("found", "Found"),
@@ -240,6 +242,7 @@ class Lookup(models.Model):
         ("limited", "Refused: too many lookups"),
         ("bad_link", "Private link that was never issued"),
         ("exported", "Downloaded as a FHIR QuestionnaireResponse"),
+        ("admin", "Opened in the admin by a superuser"),
     ]
 
     user = models.ForeignKey(

@@ -5,7 +5,7 @@ from django.urls import include, path, re_path
 from triage.clinic import views as clinic_views
 from triage.fhir import views as fhir_views
 from triage.journey import confirm, wizard
-from triage.platform import health
+from triage.platform import health, robots
 from triage.summary import converters  # noqa: F401  (registers <token:...>, <reference:...>)
 from triage.summary import views as summary_views
 
@@ -41,6 +41,7 @@ urlpatterns = [
     path("staff/", include(clinic_views.urlpatterns)),
     path(settings.ADMIN_URL, admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
+    path("robots.txt", robots.robots_txt, name="robots"),
     path(
         f"fhir/Questionnaire/{fhir_views.fhir.QUESTIONNAIRE_ID}",
         fhir_views.questionnaire,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 from formtools.wizard.forms import ManagementForm
 from formtools.wizard.views import NamedUrlWizardView
@@ -22,6 +23,7 @@ from triage.platform.pages import show
 
 
 @require_safe  # GET, and HEAD for uptime checks
+@cache_control(no_cache=True)  # the one page meant to be found: no answers on it
 def start(request: HttpRequest) -> HttpResponse:
     return render(request, "triage/start.html")
 
