@@ -1,4 +1,4 @@
-"""The questionnaire's answers in progress, kept in the person's browser, not on our server.
+"""Unfinished answers to the questionnaire, kept in the person's browser, not on our server.
 
 A formtools storage backend over one signed cookie (triage/platform/cookies.py): the answers
 so far (contract values only, nothing typed freely), the step and a flag for "changing an

@@ -1,6 +1,6 @@
 """Signed cookies: what a browser keeps for itself instead of a session row on our server.
 
-The questionnaire's answers in progress (triage/journey/storage.py) and the list of summaries
+The questionnaire's unfinished answers (triage/journey/storage.py) and the list of summaries
 this browser made (triage/summary/ownership.py) travel this way. The value is JSON signed with
 the secret key and a salt of its own (django.core.signing): the browser can read it but not
 change it, and a cookie older than its `max_age` is refused as if it were not there. Each has

@@ -1,7 +1,7 @@
 """Which summaries this browser made: the only thing that lets a browser open a summary by
 its id, and what Back and "Start again" lead to once the questionnaire is finished.
 
-The ids travel in a signed cookie (triage/platform/cookies.py), like the answers in progress,
+The ids travel in a signed cookie (triage/platform/cookies.py), like the unfinished answers,
 so an anonymous visitor has no session row on our server. It lasts as long as a summary is
 kept. A deleted summary's id stays, so this browser is told it was deleted (410), not that
 it never existed.
