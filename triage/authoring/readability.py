@@ -22,7 +22,7 @@ import textstat
 from triage.engine.rules import Refusal, RuleSet
 from triage.platform.markdown import separate_lists
 
-# Targets and limits (issue 12): above the limit is refused, between target and limit warned.
+# Targets and limits: above the limit is refused, between target and limit warned.
 BODY_TARGET, BODY_LIMIT = 8.5, 10.0
 KEY_POINT_TARGET, KEY_POINT_LIMIT = 10.0, 12.0
 BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "dt", "dd"}

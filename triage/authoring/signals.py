@@ -1,5 +1,5 @@
 """Every change to what the ruleset is built from tells every server process, in the same
-transaction (selectors.ruleset_changed): admin saves and deletes, and load_rules' loaddata."""
+transaction (ruleset.ruleset_changed): admin saves and deletes, and load_rules' loaddata."""
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
