@@ -75,12 +75,12 @@ def test_a_valid_token_is_never_counted_or_limited():
     assert not Lookup.objects.exists()
 
 
-def test_staff_lookups_do_not_use_up_the_guess_allowance_either():
-    nurse = staff_client()
-    for _ in range(throttle.LOOKUPS_PER_USER):
-        nurse.post("/staff/", {"code": codes.new_code()})
-    assert nurse.post("/staff/", {"code": codes.new_code()}).status_code == 429
-    assert Client().get(GUESS).status_code == 404  # the same address may still be told 404
+def test_staff_lookups_and_link_guesses_never_share_an_allowance():
+    nurses = [staff_client(), staff_client()]
+    for i in range(throttle.LOOKUPS_PER_ADDRESS):  # the whole clinic's lookups this window
+        nurses[i % 2].post("/staff/", {"code": codes.new_code()})
+    assert nurses[0].post("/staff/", {"code": codes.new_code()}).status_code == 429
+    assert Client().get(GUESS).status_code == 404  # judged on its own count, not refused
 
 
 # --- 2. Anyone can keep a named colleague locked out: lockout by username and address ---------
