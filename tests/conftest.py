@@ -1,13 +1,10 @@
-from pathlib import Path
-
 import pytest
 from django.core.management import call_command
 
+from tests.factories import editor
+from tests.fixture_rows import FIXTURES
 from triage.authoring.files import load_files
 from triage.authoring.ruleset import clear_ruleset_cache
-
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = sorted((ROOT / "fixtures").glob("*.json"))
 
 
 @pytest.fixture(scope="session")
@@ -43,6 +40,13 @@ def loaded_rules(db):
     clear_ruleset_cache()
     yield
     clear_ruleset_cache()
+
+
+@pytest.fixture
+def editor_client(client):
+    """A browser signed in as an editor (edith), for tests that edit in the admin."""
+    client.force_login(editor(username="edith"))
+    return client
 
 
 def pytest_terminal_summary(terminalreporter):

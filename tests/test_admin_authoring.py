@@ -11,13 +11,23 @@ space.
 """
 
 import datetime
+import io
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.urls import reverse
 
 from tests import answers as people
-from tests.admin_posts import form_data
+from tests.admin_posts import (
+    change_url,
+    condition_prefix,
+    confirm,
+    field_errors,
+    form_data,
+    open_change,
+    page,
+)
 from tests.factories import CLINIC_STAFF, EDITORS, clinic_staff, editor
 from triage.authoring.files import ruleset_from_objects
 from triage.authoring.ruleset import load_ruleset
@@ -40,44 +50,6 @@ def proof_over_the_people(request, monkeypatch):
         monkeypatch.setattr(
             principles, "answer_classes", lambda ruleset: ((dict(a), 1) for a in PEOPLE)
         )
-
-
-def change_url(obj):
-    return reverse(f"admin:triage_{obj._meta.model_name}_change", args=[obj.pk])
-
-
-def open_change(client, obj):
-    response = client.get(change_url(obj))
-    assert response.status_code == 200
-    return form_data(response)
-
-
-def confirm(client, url, response):
-    """Press "Confirm and save" on the confirmation page."""
-    assert response.status_code == 200
-    assert "admin/triage/confirm_change.html" in [t.name for t in response.templates]
-    data = {}
-    for name, value in response.context["posted"]:
-        data.setdefault(name, []).append(value)
-    data[response.context["confirm_name"]] = response.context["token"]
-    return client.post(url, data)
-
-
-def condition_prefix(data, question):
-    for key, value in data.items():
-        if key.startswith("conditions-") and key.endswith("-question") and value == question:
-            return key.removesuffix("-question")
-    raise AssertionError(f"no condition on {question}")
-
-
-def page(response):
-    return response.content.decode()
-
-
-@pytest.fixture
-def editor_client(client):
-    client.force_login(editor(username="edith"))
-    return client
 
 
 # --- roles ------------------------------------------------------------------------------
@@ -177,6 +149,18 @@ def test_an_editor_cannot_save_advice_in_a_section(editor_client, field, text, p
     assert f"\u201c{phrase}\u201d" in errors[0]
     assert f"\u201c{phrase}\u201d" in page(response)
     assert getattr(Section.objects.get(slug="evidence-lupus"), field) == getattr(section, field)
+
+
+def test_a_section_switched_off_is_still_refused_advice_it_would_show_when_switched_on(
+    editor_client,
+):
+    section = Section.objects.get(slug="stem-cells-basics")
+    data = open_change(editor_client, section)
+    del data["active"]
+    data["body"] = "We recommend HSCT."
+    response = editor_client.post(change_url(section), data)
+    assert [code for code, _ in field_errors(response)[("", "body")]] == ["advice"]
+    assert Section.objects.get(slug="stem-cells-basics").active
 
 
 def test_an_editor_may_write_ask_your_specialist_team_about(editor_client):
@@ -321,6 +305,21 @@ def test_a_change_that_affects_no_summary_saves_without_asking(editor_client):
 
 
 @full_proof
+@pytest.mark.parametrize("slug", ["approved-protocols", "hsct-risks", "tourism-warning"])
+def test_a_section_saved_as_it_stands_changes_no_summary(editor_client, slug):
+    """The form's unsaved edit and the stored rows become the same engine section (text with
+    its final newline, sources in order, dates, indicator), so saving without a change asks
+    nothing."""
+    section = Section.objects.get(slug=slug)
+    data = open_change(editor_client, section)
+    data["body"] = data["body"].replace("\n", "\r\n")  # as a browser posts a text area
+    response = editor_client.post(change_url(section), data)
+    assert response.status_code == 302
+    latest = Section.history.filter(id=section.pk).latest("history_date")
+    assert latest.history_change_reason == "No patient's summary changes"
+
+
+@full_proof
 def test_an_editor_cannot_break_a_principle_and_is_shown_answers_that_break_it(editor_client):
     rule = Rule.objects.get(key="weighing-risks-cautious")
     data = open_change(editor_client, rule)
@@ -345,22 +344,36 @@ def test_switching_off_the_trials_rule_is_refused(editor_client):
 
 
 @pytest.mark.parametrize(
-    ("edit", "message"),
+    ("edit", "field", "message"),
     [
-        ({"question": "shoe_size"}, "Unknown question \u201cshoe_size\u201d"),
-        ({"values": ["risk_tolerance:reckless"]}, "Unknown value \u201creckless\u201d"),
-        ({"values": ["region:uk"]}, "\u201cuk\u201d is an answer to \u201cregion\u201d"),
+        (
+            {"question": "shoe_size", "values": ["shoe_size:9"]},
+            "question",
+            "rule 'weighing-risks-cautious': unknown question 'shoe_size'",
+        ),
+        (
+            {"values": ["risk_tolerance:reckless"]},
+            "values",
+            "rule 'weighing-risks-cautious': unknown value 'reckless' for 'risk_tolerance'",
+        ),
+        (
+            {"values": ["region:uk"]},
+            "values",
+            "\u201cuk\u201d is an answer to \u201cregion\u201d, not to \u201crisk_tolerance\u201d.",
+        ),
     ],
 )
-def test_an_editor_cannot_name_an_unknown_question_or_value(editor_client, edit, message):
+def test_an_unknown_question_or_value_is_refused_beside_the_condition_that_names_it(
+    editor_client, edit, field, message
+):
     rule = Rule.objects.get(key="weighing-risks-cautious")
     data = open_change(editor_client, rule)
     prefix = condition_prefix(data, "risk_tolerance")
-    for field, value in edit.items():
-        data[f"{prefix}-{field}"] = value
+    for name, value in edit.items():
+        data[f"{prefix}-{name}"] = value
     response = editor_client.post(change_url(rule), data)
     assert response.status_code == 200
-    assert message in page(response)
+    assert [m for _, m in field_errors(response)[(prefix, field)]] == [message]
     assert Condition.objects.get(rule=rule).values == ["low", "unsure"]
 
 
@@ -389,7 +402,13 @@ def test_an_editor_cannot_name_an_unknown_or_mandatory_section(editor_client):
     response = editor_client.post(change_url(rule), {**data, "section": "nope"})
     assert "Unknown section \u201cnope\u201d" in page(response)
     response = editor_client.post(change_url(rule), {**data, "section": "approved-protocols"})
-    assert "\u201capproved-protocols\u201d is always shown and takes no rules" in page(response)
+    assert field_errors(response)[("", "section")] == [
+        (
+            "rule-on-mandatory",
+            "rule 'weighing-risks-cautious': section 'approved-protocols' is always shown and "
+            "takes no rules",
+        )
+    ]
     assert Rule.objects.get(pk=rule.pk).section.slug == "weighing-risks"
 
 
@@ -480,6 +499,45 @@ def test_overdue_sections_are_flagged_in_the_list_and_on_the_admin_index(editor_
     listing = editor_client.get(reverse("admin:triage_section_changelist"), {"review": "overdue"})
     assert [s.slug for s in listing.context["cl"].result_list] == ["msc-safety"]
     assert "Overdue" in page(listing)
+
+
+@pytest.mark.parametrize(
+    ("days", "state", "column"),
+    [
+        (-1, "overdue", "<strong>Overdue</strong>"),
+        (0, "soon", "Due in 0 days"),
+        (30, "soon", "Due in 30 days"),
+        (31, "not_due", "Not due yet"),
+    ],
+)
+def test_overdue_means_the_same_in_the_column_the_filter_the_admin_index_and_verify_rules(
+    editor_client, days, state, column
+):
+    Section.objects.update(next_review=datetime.date.today() + datetime.timedelta(days=400))
+    Section.objects.filter(slug="msc-safety").update(
+        next_review=datetime.date.today() + datetime.timedelta(days=days)
+    )
+    changelist = reverse("admin:triage_section_changelist")
+    filtered = {
+        choice: [
+            s.slug
+            for s in editor_client.get(changelist, {"review": choice}).context["cl"].result_list
+        ]
+        for choice in ("overdue", "soon", "not_due")
+    }
+    assert "msc-safety" in filtered[state]
+    assert sum("msc-safety" in slugs for slugs in filtered.values()) == 1
+    listing = page(editor_client.get(changelist, {"q": "msc-safety"}))
+    assert column in listing
+    index = page(editor_client.get(reverse("admin:index")))
+    out = io.StringIO()
+    call_command("verify_rules", stdout=out)
+    if state == "overdue":
+        assert "1 section overdue for review" in index
+        assert "Reviews overdue (1):\n  - msc-safety" in out.getvalue()
+    else:
+        assert "No section is overdue for review." in index
+        assert "Reviews overdue: none." in out.getvalue()
 
 
 def test_a_saved_summary_keeps_a_version_that_can_be_looked_up(editor_client):

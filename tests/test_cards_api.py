@@ -12,7 +12,7 @@ from django.test import Client
 from django.utils import timezone
 
 from tests import answers as people
-from tests.test_commands import run_evaluate
+from tests.shell import run_evaluate
 from triage.engine import fhir, questions
 from triage.fhir import views as fhir_views
 from triage.models import RateCount, Submission

@@ -12,9 +12,9 @@ from datetime import date
 import pytest
 
 from tests import answers as people
-from tests.conftest import FIXTURES
+from tests.fixture_rows import FIXTURES
 from triage.authoring import readability
-from triage.engine import rules, safety
+from triage.engine import rules, slugs
 from triage.engine.rules import evaluate
 from triage.templatetags.triage_tags import render_markdown
 
@@ -274,7 +274,21 @@ def test_abbreviations_keep_their_expansion_when_rendered():
 # --- the built-in mandatory text is the fixture's ----------------------------------------
 
 
-@pytest.mark.parametrize("slug", safety.MANDATORY)
+def named_in_code():
+    """Every slug engine/slugs.py declares, alone, in a tuple or as a value of a table."""
+    found = set()
+    for name, value in vars(slugs).items():
+        if name.isupper():
+            values = value.values() if isinstance(value, dict) else value
+            found.update([values] if isinstance(values, str) else values)
+    return found
+
+
+def test_every_section_the_code_names_is_shipped():
+    assert named_in_code() - set(SECTIONS) == set()
+
+
+@pytest.mark.parametrize("slug", slugs.MANDATORY)
 def test_the_built_in_mandatory_sections_match_the_fixture(slug):
     built_in = rules.builtin_section(slug)
     shipped = SECTIONS[slug]

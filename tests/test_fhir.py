@@ -12,8 +12,8 @@ from fhir.resources.R4B.questionnaire import Questionnaire
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 
 from tests import answers as people
+from tests.factories import staff_client
 from tests.journey import finish
-from tests.test_staff import staff_client
 from triage.engine import fhir, principles, questions
 from triage.engine.rules import evaluate
 from triage.models import Lookup, Submission

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from simple_history.models import HistoricalRecords
 
 from triage.engine import codes, rules
@@ -46,16 +47,7 @@ class Section(models.Model):
         return (self.slug,)
 
     def to_engine(self) -> rules.Section:
-        return rules.Section(
-            slug=self.slug,
-            title=self.title,
-            summary=self.summary,
-            body=self.body,
-            indicator=self.indicator,
-            sources=tuple(s.to_engine() for s in self.sources.all()),
-            last_reviewed=self.last_reviewed.isoformat(),
-            next_review=self.next_review.isoformat(),
-        )
+        return rules.Section.from_row(self, self.sources.all())
 
 
 class SourceManager(models.Manager):
@@ -97,10 +89,6 @@ class Source(models.Model):
 
     natural_key.dependencies = ["triage.section"]
 
-    def to_engine(self) -> rules.Source:
-        checked = self.checked.isoformat() if self.checked else ""
-        return rules.Source(self.label, self.url, self.year, checked)
-
 
 class RuleManager(models.Manager):
     def get_by_natural_key(self, key):
@@ -131,13 +119,7 @@ class Rule(models.Model):
     natural_key.dependencies = ["triage.section"]
 
     def to_engine(self) -> rules.Rule:
-        return rules.Rule(
-            key=self.key,
-            section=self.section.slug,
-            priority=self.priority,
-            active=self.active,
-            conditions=tuple(c.to_engine() for c in self.conditions.all()),
-        )
+        return rules.Rule.from_row(self, self.conditions.all())
 
 
 class ConditionManager(models.Manager):
@@ -170,10 +152,6 @@ class Condition(models.Model):
         return (self.rule.key, self.question)
 
     natural_key.dependencies = ["triage.rule"]
-
-    def to_engine(self) -> rules.Condition:
-        values = self.values if isinstance(self.values, list) else [self.values]
-        return rules.Condition(self.question, self.operator, frozenset(map(str, values)))
 
 
 class Submission(models.Model):
@@ -229,9 +207,11 @@ class Submission(models.Model):
 
 
 class Lookup(models.Model):
-    """A record of a summary being reached by someone other than the patient: a member of staff
-    looking up a reference code (who, when, which code, what they found), a superuser opening
-    it in the admin, or a made-up private link (no user; purged after a week)."""
+    """One attempt to reach a summary by its code, kept for audit: a member of staff looking up
+    a reference code (who, when, which code, what they were shown), a staff download of a
+    summary as a FHIR QuestionnaireResponse (``exported``), a superuser opening it in the admin
+    (``admin``), and an anonymous guess at a private link that was never issued (``bad_link``,
+    with no user; purged after a week). Rate limits count in ``RateCount``, not here."""
 
     OUTCOMES = [
         ("found", "Found"),
@@ -259,7 +239,14 @@ class Lookup(models.Model):
         ordering = ["-created"]
 
     def __str__(self):
-        return f"{self.username} looked up {self.code} ({self.outcome})"
+        values = {"who": self.username, "code": self.code, "outcome": self.get_outcome_display()}
+        if self.outcome == "exported":
+            return _("%(who)s downloaded %(code)s as FHIR") % values
+        if self.outcome == "admin":
+            return _("%(who)s opened %(code)s in the admin") % values
+        if not self.username:
+            return _("Someone without an account tried %(code)s (%(outcome)s)") % values
+        return _("%(who)s looked up %(code)s (%(outcome)s)") % values
 
 
 class RateCount(models.Model):

@@ -9,7 +9,6 @@ reverting an old version would skip the checks.
 
 from __future__ import annotations
 
-import datetime
 import itertools
 from collections import defaultdict
 
@@ -22,10 +21,11 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy, ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from triage.admin import views
-from triage.admin.filters import DUE_SOON_DAYS, ReviewFilter
+from triage.admin.filters import ReviewFilter
 from triage.admin.forms import (
     CONFIRM,
     ConditionForm,
@@ -35,10 +35,10 @@ from triage.admin.forms import (
     SourceForm,
     SourceFormSet,
 )
-from triage.authoring import verdict, versions
+from triage.authoring import reviews, verdict, versions
 from triage.authoring.ruleset import load_ruleset
 from triage.engine.rules import OPERATOR_WORDS
-from triage.engine.safety import MANDATORY
+from triage.engine.slugs import MANDATORY
 from triage.models import Condition, Rule, Section, Source
 from triage.platform.markdown import render_markdown
 
@@ -238,14 +238,15 @@ class SectionAdmin(AuthoringAdmin):
     def preview(self, obj):
         return mark_safe(render_markdown(obj.body or ""))  # noqa: S308  # nosec B308 B703 (nh3)
 
-    @admin.display(description="Review", ordering="next_review")
+    @admin.display(description=gettext_lazy("Review"), ordering="next_review")
     def review_status(self, obj):
-        today = datetime.date.today()
-        if obj.next_review < today:
-            return format_html("<strong>{}</strong>", "Overdue")
-        if obj.next_review <= today + datetime.timedelta(days=DUE_SOON_DAYS):
-            return f"Due in {(obj.next_review - today).days} days"
-        return "Not due yet"
+        state = reviews.state(obj.next_review)
+        if state == reviews.OVERDUE:
+            return format_html("<strong>{}</strong>", reviews.LABELS[state])
+        if state == reviews.SOON:
+            days = reviews.days_left(obj.next_review)
+            return ngettext("Due in %(days)d day", "Due in %(days)d days", days) % {"days": days}
+        return reviews.LABELS[state]
 
     def has_delete_permission(self, request, obj=None):
         if obj is not None and obj.slug in MANDATORY:

@@ -1,5 +1,6 @@
 """What patients and staff leave behind, kept for audit: summaries (read-only, with their
-reference and deletion), staff lookups and the ruleset versions summaries were built with."""
+reference and deletion), lookups (staff lookups and FHIR downloads, anonymous guesses at
+private links) and the ruleset versions summaries were built with."""
 
 from __future__ import annotations
 
@@ -84,7 +85,9 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Lookup)
 class LookupAdmin(ReadOnlyAdmin):
-    """Who looked up which code, when, and what they were shown: read-only, for audit."""
+    """Every attempt to reach a summary by its code: staff lookups (who, which code, what they
+    were shown), staff downloads as FHIR and anonymous guesses at private links; read-only,
+    for audit."""
 
     list_display = ["created", "username", "code", "outcome", "submission"]
     list_filter = ["outcome", "created"]

@@ -17,7 +17,7 @@ from triage.authoring import readability
 from triage.engine import principles
 from triage.engine.questions import answers_in_words
 from triage.engine.rules import Refusal, Rule, RuleSet, Section, Shown, evaluate, problems
-from triage.engine.safety import MANDATORY
+from triage.engine.slugs import MANDATORY
 
 # --- candidates ---------------------------------------------------------------------------
 
@@ -66,6 +66,8 @@ def mandatory_refusals(ruleset: RuleSet) -> list[Refusal]:
         Refusal(
             "mandatory-missing",
             f"section {slug!r} is mandatory: it cannot be deleted or switched off",
+            field="active",
+            section=slug,
         )
         for slug in MANDATORY
         if slug not in ruleset.sections
@@ -75,8 +77,23 @@ def mandatory_refusals(ruleset: RuleSet) -> list[Refusal]:
 Check = Callable[[RuleSet], list[Refusal]]
 
 # What a ruleset is checked for before anything else; each check is one function from a ruleset
-# to its refusals, so another (readability, say) is one more entry here.
+# to its refusals (each saying which section or rule, and which field, it is about), so another
+# check is one more entry here, and every way in refuses it alike.
 CHECKS: list[Check] = [problems, mandatory_refusals, readability.ruleset_refusals]
+
+
+def checked(ruleset: RuleSet) -> list[Refusal]:
+    """What the CHECKS find, in their order."""
+    return [refusal for check in CHECKS for refusal in check(ruleset)]
+
+
+def row_refusals(alone: RuleSet, *, section: str = "", rule: str = "") -> list[Refusal]:
+    """What the CHECKS refuse in one section or rule, from a ruleset holding it (and, for a
+    rule, its section): a switched-off row is not in the candidate, but what it says and names
+    must be sound before it is saved, as it may be switched back on."""
+    return [
+        r for r in checked(alone) if (section and r.section == section) or (rule and r.rule == rule)
+    ]
 
 
 @dataclass(frozen=True)
@@ -90,7 +107,7 @@ def assess(ruleset: RuleSet, *, stop_after: int = 1) -> Assessment:
     section...) or, when they find nothing, the principles that break over the whole answer
     space (the first `stop_after` violations; 0 for all), each with an answer set that breaks
     it. A proof over unknown names would mean nothing, so it runs only when the checks pass."""
-    found = [refusal for check in CHECKS for refusal in check(ruleset)]
+    found = checked(ruleset)
     if found:
         return Assessment(found, None)
     report = principles.verify(ruleset, stop_after=stop_after)

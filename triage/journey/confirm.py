@@ -37,11 +37,9 @@ class CheckAnswersMixin:
         return not self.started and self.summary_url is not None
 
     def check_answers(self) -> HttpResponse:
-        refused = journey.check_refusal(
-            self.answers(), started=self.started, finished=self.finished
-        )
-        if refused:
-            return self.refuse(refused)
+        detour = journey.check_detour(self.answers(), started=self.started, finished=self.finished)
+        if detour:
+            return self.take_detour(detour)
         self.storage.set_flag(CHANGE_FLAG, True)
         answers = self.answers()
         rows = [
@@ -60,11 +58,9 @@ class CheckAnswersMixin:
         )
 
     def confirm(self) -> HttpResponse:
-        refused = journey.check_refusal(
-            self.answers(), started=self.started, finished=self.finished
-        )
-        if refused:
-            return self.refuse(refused)
+        detour = journey.check_detour(self.answers(), started=self.started, finished=self.finished)
+        if detour:
+            return self.take_detour(detour)
         return self.done(form_list=None)
 
     def done(self, form_list, **kwargs) -> HttpResponse:

@@ -2,7 +2,7 @@
 
 QuestionnaireWizard (django-formtools, step names = question keys) is an adapter: the journey's
 decisions are in engine/journey.py, check answers and confirm in confirm.py, the words of every
-refusal in pages.py. Its GET and POST are our own, for the reasons in docs/architecture.md.
+detour in pages.py. Its GET and POST are our own, for the reasons in docs/architecture.md.
 """
 
 from __future__ import annotations
@@ -66,18 +66,18 @@ class QuestionnaireWizard(CheckAnswersMixin, NamedUrlWizardView):
     def step_url(self, step: str) -> str:
         return reverse("triage:question", kwargs={"step": step})
 
-    def refuse(self, refusal: Detour, step: str = CHECK) -> HttpResponse:
-        """The catalogue page for `refusal`, linking to the way on."""
-        if refusal in (Detour.OUT_OF_ORDER, Detour.INCOMPLETE):
+    def take_detour(self, detour: Detour, step: str = CHECK) -> HttpResponse:
+        """The catalogue page for `detour`, linking to the way on."""
+        if detour in (Detour.OUT_OF_ORDER, Detour.INCOMPLETE):
             link = self.step_url(journey.first_missing(self.answers()) or CHECK)
-        elif refusal in (Detour.INACTIVE, Detour.NOT_EARLIER):
+        elif detour in (Detour.INACTIVE, Detour.NOT_EARLIER):
             link = self.step_url(step)  # check answers, or the question Back was pressed on
         else:  # the summary, or the catalogue's own link (the start page)
-            link = self.summary_url if refusal is Detour.FINISHED else None
-        return show(self.request, refusal.value, link=link)
+            link = self.summary_url if detour is Detour.FINISHED else None
+        return show(self.request, detour.value, link=link)
 
-    def refusal(self, step: str) -> Detour | None:
-        return journey.refusal(step, self.answers(), started=self.started, finished=self.finished)
+    def detour(self, step: str) -> Detour | None:
+        return journey.detour(step, self.answers(), started=self.started, finished=self.finished)
 
     def get(self, request, *args, **kwargs):
         step = kwargs.get("step")
@@ -87,9 +87,9 @@ class QuestionnaireWizard(CheckAnswersMixin, NamedUrlWizardView):
             return redirect(self.step_url(journey.first_missing(self.answers()) or CHECK))
         if step == CHECK:
             return self.check_answers()
-        refused = self.refusal(step)
-        if refused:
-            return self.refuse(refused)
+        detour = self.detour(step)
+        if detour:
+            return self.take_detour(detour)
         if not self.started:  # the first question, where a fresh journey begins
             self.storage.set_flag(CHANGE_FLAG, False)
         elif "change" in request.GET:
@@ -105,9 +105,9 @@ class QuestionnaireWizard(CheckAnswersMixin, NamedUrlWizardView):
         if not management.is_valid() or management.cleaned_data["current_step"] != step:
             link = self.step_url(step) if step in questions.BY_KEY else None
             return show(request, "unreadable_answer", link=link)
-        refused = self.refusal(step)
-        if refused:
-            return self.refuse(refused)
+        detour = self.detour(step)
+        if detour:
+            return self.take_detour(detour)
         self.storage.current_step = step
         form = self.get_form(step=step, data=request.POST)
         goto = request.POST.get("wizard_goto_step")
@@ -138,9 +138,9 @@ class QuestionnaireWizard(CheckAnswersMixin, NamedUrlWizardView):
 
     def go_back(self, step: str, goto: str, form: QuestionForm) -> HttpResponse:
         """Back keeps a valid choice made on this page, then shows the earlier question."""
-        refused = journey.back_refusal(step, goto, self.answers())
-        if refused:
-            return self.refuse(refused, step)
+        detour = journey.back_detour(step, goto, self.answers())
+        if detour:
+            return self.take_detour(detour, step)
         if form.is_valid():
             self.save_step(step, form)
         self.storage.current_step = goto

@@ -2,7 +2,7 @@
 
 The texts are wrapped for translation (gettext_lazy), so this is where a translation starts.
 A view names a page by its key and fills in what only it knows (a link to a question, a
-number); the journey's refusals (engine/journey.py) use their value as the key.
+number); the journey's detours (engine/journey.py) use their value as the key.
 """
 
 from __future__ import annotations

@@ -7,10 +7,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from triage.engine.rules import RuleSet, Shown, evaluate
+from triage.engine.slugs import CLINICAL_TRIALS
 from triage.platform.markdown import markdown_without_html, plain_text
 from triage.summary import registries
 
-TRIALS = "clinical-trials"
 # What `manage.py evaluate` and the cards API print of each card.
 PUBLIC_FIELDS = ("slug", "title", "summary", "detail", "indicator", "source", "links", "reasons")
 
@@ -27,7 +27,7 @@ def _card(item: Shown, answers: Mapping[str, object], ruleset: RuleSet) -> dict:
     ]
     links = [{"label": s["label"], "url": s["url"], "type": "absolute"} for s in sources]
     registry = []
-    if item.slug == TRIALS:
+    if item.slug == CLINICAL_TRIALS:
         registry = [
             link.as_card_link()
             for link in registries.links_for(

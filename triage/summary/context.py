@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from triage.engine import questions
-from triage.engine.rules import TOURISM_WARNING
+from triage.engine.slugs import TOURISM_WARNING
 from triage.models import Submission
 from triage.summary import registries
 from triage.summary.access import Access, road

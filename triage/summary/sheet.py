@@ -19,13 +19,11 @@ from django.http import HttpRequest
 
 from triage.engine import questions
 from triage.engine.advice import normalise
-from triage.engine.safety import NOT_MEDICAL_ADVICE
+from triage.engine.slugs import NOT_MEDICAL_ADVICE, QUESTIONS_TO_ASK
 from triage.models import Submission
 from triage.summary import registries
 from triage.summary.access import Access
 from triage.summary.context import summary_context
-
-QUESTIONS_TO_ASK = "questions-to-ask"
 
 HOW_MANY = 5
 HEADING = re.compile(r"^ {0,3}#{1,6}\s")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from triage.authoring import readability
 from triage.authoring.loading import RulesetRefused, ruleset_load
@@ -35,8 +36,12 @@ class Command(BaseCommand):
         try:
             report = ruleset_load(paths, replace=not files)
         except RulesetRefused as exc:
-            reasons = [f"[{r.code}] {r.message}" for r in exc.refusals] or [str(exc)]
-            raise CommandError("Refused, nothing was changed:\n" + "\n".join(reasons)) from None
+            if not exc.refusals:  # an unreadable file or row: one line per problem
+                raise CommandError(_("Refused, nothing was changed: %s") % exc) from None
+            reasons = [f"[{r.code}] {r.message}" for r in exc.refusals]
+            raise CommandError(
+                _("Refused, nothing was changed:") + "\n" + "\n".join(reasons)
+            ) from None
         for warning in readability.warnings(load_ruleset().sections.values()):
             self.stderr.write(self.style.WARNING(f"Warning: {warning}"))
         self.stdout.write(
