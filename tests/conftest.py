@@ -34,6 +34,17 @@ def rate_windows_hold_still(monkeypatch):
     monkeypatch.setattr(throttle, "_now", lambda: WINDOW_START)
 
 
+@pytest.fixture(autouse=True)
+def verdicts_start_afresh():
+    """The admin keeps each verdict and effect by ruleset fingerprint for the life of the
+    process; tests change how the proof runs (fewer answer classes), so each starts afresh."""
+    from triage.authoring import verdict
+
+    verdict.forget()
+    yield
+    verdict.forget()
+
+
 @pytest.fixture
 def loaded_rules(db):
     """The shipped rules and sections, as `make run` loads them (each test rolls back)."""

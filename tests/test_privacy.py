@@ -3,8 +3,8 @@
 1 separate buckets, 2 combined sign-in lockout, 3 no private link on staff pages, 4 and 9 no
 caching and no indexing, 5 the admin's summary permission, 6 odd bytes in addresses, 7 client
 addresses parsed, 8 atomic counting, 10 nothing kept that is not needed, 11 sanitised cards and
-CORS, 12 gunicorn and forwarded headers. (13, editors and patients' speed, is in
-tests/test_admin_authoring.py.)
+CORS, 12 gunicorn and forwarded headers, 13 editors who could slow every patient (the proof
+never on a GET, kept by fingerprint, a confirmed save that proves nothing again).
 """
 
 from __future__ import annotations
@@ -723,3 +723,102 @@ def test_gunicorn_trusts_forwarded_headers_only_behind_the_proxy(behind_proxy, t
     finally:
         server.terminate()
         server.wait(timeout=15)
+
+
+# --- 13. An editor could slow every patient --------------------------------------------------------
+
+
+def delete_url(rule) -> str:
+    from django.urls import reverse
+
+    return reverse("admin:triage_rule_delete", args=[rule.pk])
+
+
+@pytest.fixture
+def proofs(monkeypatch):
+    """How many times the whole-answer-space proof and the effect count run."""
+    from triage.authoring import verdict
+    from triage.engine import principles
+
+    runs = {"proof": 0, "effect": 0}
+    verify, effect = principles.verify, verdict._effect
+
+    def counted_verify(*args, **kwargs):
+        runs["proof"] += 1
+        return verify(*args, **kwargs)
+
+    def counted_effect(*args, **kwargs):
+        runs["effect"] += 1
+        return effect(*args, **kwargs)
+
+    monkeypatch.setattr(principles, "verify", counted_verify)
+    monkeypatch.setattr(verdict, "_effect", counted_effect)
+    return runs
+
+
+def test_the_delete_page_never_runs_the_proof_on_a_get(editor_client, proofs):
+    from triage.models import Rule
+
+    rule = Rule.objects.get(key="basics-everyone")
+    for _ in range(5):
+        response = editor_client.get(delete_url(rule))
+        assert response.status_code == 200
+    assert proofs == {"proof": 0, "effect": 0}
+    assert "checked like any edit" in response.content.decode()
+
+
+def test_a_verdict_is_kept_by_the_candidates_fingerprint(editor_client, proofs):
+    from tests.admin_posts import change_url, confirm, open_change
+    from triage.models import Section
+
+    section = Section.objects.get(slug="hsct-risks")
+    url = change_url(section)
+    data = open_change(editor_client, section)
+    data["body"] = section.body + "\n\nAsk your specialist team about these risks."
+    first = editor_client.post(url, data)
+    again = editor_client.post(url, data)  # the same edit posted twice: proved once
+    assert "effect" in first.context and "effect" in again.context
+    assert proofs == {"proof": 1, "effect": 1}
+    assert confirm(editor_client, url, again).status_code == 302
+    assert proofs == {"proof": 1, "effect": 1}  # confirming proves and counts nothing again
+
+
+def test_a_confirmed_save_on_another_process_proves_nothing_and_takes_under_a_second(
+    editor_client, proofs
+):
+    import time
+
+    from tests.admin_posts import change_url, confirm, open_change
+    from triage.authoring import verdict
+    from triage.models import Section
+
+    section = Section.objects.get(slug="hsct-risks")
+    url = change_url(section)
+    data = open_change(editor_client, section)
+    data["body"] = section.body + "\n\nAsk your specialist team about these risks too."
+    shown = editor_client.post(url, data)  # the whole answer space: seconds
+    verdict.forget()  # the confirmation lands on a process that kept nothing
+    started = time.perf_counter()
+    saved = confirm(editor_client, url, shown)
+    took = time.perf_counter() - started
+    assert saved.status_code == 302
+    assert proofs == {"proof": 1, "effect": 1}
+    assert took < 1.0, f"the confirmed save took {took:.2f} s"
+    assert Section.objects.get(slug="hsct-risks").body.endswith("risks too.")
+
+
+def test_a_forged_or_stale_confirmation_is_checked_again(editor_client, proofs):
+    from tests.admin_posts import change_url, open_change
+    from triage.admin.forms import CONFIRM
+    from triage.models import Section
+
+    section = Section.objects.get(slug="hsct-risks")
+    url = change_url(section)
+    data = open_change(editor_client, section)
+    data["body"] = section.body + "\n\nAsk your specialist team about these risks."
+    shown = editor_client.post(url, data)
+    token = shown.context["token"]
+    for forged in ("", token[:-2] + "xx", f"{'0' * 16}:{'1' * 16}"):
+        response = editor_client.post(url, {**data, CONFIRM: forged})
+        assert response.status_code == 200 and "effect" in response.context  # asked again
+    assert Section.objects.get(slug="hsct-risks").body == section.body
