@@ -11,6 +11,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.models import HistoricalRecords
 
 from triage.engine import codes, rules
@@ -214,15 +215,15 @@ class Lookup(models.Model):
     with no user; purged after a week). Rate limits count in ``RateCount``, not here."""
 
     OUTCOMES = [
-        ("found", "Found"),
-        ("mistyped", "Mistyped (check character wrong)"),
-        ("unknown", "No such code"),
-        ("expired", "Expired"),
-        ("deleted", "Deleted by the patient"),
-        ("limited", "Refused: too many lookups"),
-        ("bad_link", "Private link that was never issued"),
-        ("exported", "Downloaded as a FHIR QuestionnaireResponse"),
-        ("admin", "Opened in the admin by a superuser"),
+        ("found", gettext_lazy("Found")),
+        ("mistyped", gettext_lazy("Mistyped (check character wrong)")),
+        ("unknown", gettext_lazy("No such code")),
+        ("expired", gettext_lazy("Expired")),
+        ("deleted", gettext_lazy("Deleted by the patient")),
+        ("limited", gettext_lazy("Refused: too many lookups")),
+        ("bad_link", gettext_lazy("Private link that was never issued")),
+        ("exported", gettext_lazy("Downloaded as a FHIR QuestionnaireResponse")),
+        ("admin", gettext_lazy("Opened in the admin by a superuser")),
     ]
 
     user = models.ForeignKey(
