@@ -60,7 +60,7 @@ def test_a_fresh_install_has_the_two_groups_with_their_permissions():
     staff = set(Group.objects.get(name=CLINIC_STAFF).permissions.values_list("codename", flat=True))
     assert {"change_section", "add_source", "delete_condition", "change_rule"} <= editors
     assert {"view_historicalrule", "view_rulesetversion"} <= editors
-    assert staff == set()  # migration 0014: staff reach summaries only by a recorded lookup
+    assert staff == set()  # migration 0015: staff reach summaries only by a recorded lookup
 
 
 def test_an_editor_can_edit_rules_and_sections_and_clinic_staff_cannot(client):
@@ -184,12 +184,15 @@ def test_an_editor_cannot_remove_the_last_source_of_a_section(editor_client):
     assert section.sources.count() >= 1
 
 
+NEW_POSITION = 50  # past every shipped source's position
+
+
 def with_new_source(client, section, **fields):
-    """The section's change form with one more source row (position 9), as posted."""
+    """The section's change form with one more source row (at NEW_POSITION), as posted."""
     data = open_change(client, section)
     n = int(data["sources-TOTAL_FORMS"])
     data["sources-TOTAL_FORMS"] = str(n + 1)
-    row = {"section": section.pk, "position": 9, **fields}
+    row = {"section": section.pk, "position": NEW_POSITION, **fields}
     data.update({f"sources-{n}-{name}": str(value) for name, value in row.items()})
     return data
 
@@ -205,7 +208,7 @@ def test_a_doi_is_accepted_as_a_source_and_stored_as_a_link(editor_client):
         year=2012,
     )
     confirm(editor_client, url, editor_client.post(url, data))
-    source = section.sources.get(position=9)
+    source = section.sources.get(position=NEW_POSITION)
     assert source.url == "https://doi.org/10.1038/bmt.2011.185"
     assert source.year == 2012
 
@@ -218,11 +221,11 @@ def test_a_new_source_needs_its_year_or_the_date_it_was_checked(editor_client):
     )
     response = editor_client.post(url, data)
     assert "Give the year the source was published" in page(response)
-    assert not section.sources.filter(position=9).exists()
+    assert not section.sources.filter(position=NEW_POSITION).exists()
     n = int(data["sources-TOTAL_FORMS"]) - 1
     data[f"sources-{n}-checked"] = "2026-11-30"
     confirm(editor_client, url, editor_client.post(url, data))
-    assert str(section.sources.get(position=9).checked) == "2026-11-30"
+    assert str(section.sources.get(position=NEW_POSITION).checked) == "2026-11-30"
 
 
 def test_an_editor_cannot_switch_off_or_delete_a_mandatory_section(editor_client):

@@ -461,7 +461,13 @@ def test_no_staff_page_carries_the_private_link_or_a_way_to_delete():
     base = f"/staff/summaries/{submission.reference}/"
     pages = {
         path: nurse.get(path)
-        for path in (base, base + "sheet/", base + "questionnaire-response.json", "/staff/")
+        for path in (
+            base,
+            base + "sheet/",
+            base + "compare/",
+            base + "questionnaire-response.json",
+            "/staff/",
+        )
     }
     for path, response in pages.items():
         body = response.content.decode()
@@ -490,7 +496,9 @@ def every_page_kind() -> dict[str, object]:
     pages["sheet"] = browser.get(f"/summary/{submission.pk}/sheet/")
     pages["delete"] = browser.get(f"/summary/{submission.pk}/delete/")
     pages["answers file"] = browser.get(f"/summary/{submission.pk}/questionnaire-response.json")
+    pages["comparison"] = browser.get(f"/summary/{submission.pk}/compare/")
     pages["private link"] = Client().get(link_of(submission))
+    pages["private link comparison"] = Client().get(link_of(submission) + "compare/")
     pages["private link sheet"] = Client().get(link_of(submission) + "sheet/")
     pages["private link delete"] = Client().get(link_of(submission) + "delete/")
     pages["finished (Back)"] = browser.get(url("region"))
@@ -499,6 +507,7 @@ def every_page_kind() -> dict[str, object]:
     pages["staff lookup"] = nurse.get("/staff/")
     pages["staff summary"] = nurse.get(base)
     pages["staff sheet"] = nurse.get(base + "sheet/")
+    pages["staff comparison"] = nurse.get(base + "compare/")
     pages["staff answers file"] = nurse.get(base + "questionnaire-response.json")
     pages["staff sign-in"] = Client().get("/staff/login/")
     pages["not yours"] = Client().get(f"/summary/{submission.pk}/")
@@ -511,6 +520,7 @@ def every_page_kind() -> dict[str, object]:
 
 def test_every_page_with_answers_is_no_store_private_and_noindex():
     for kind, response in every_page_kind().items():
+        assert response.status_code < 500, kind
         directives = {d.strip() for d in response["Cache-Control"].split(",")}
         assert {"no-store", "private"} <= directives, kind
         assert response["X-Robots-Tag"] == "noindex, nofollow", kind

@@ -18,10 +18,12 @@ app_patterns = (
         path("summary/<uuid:pk>/", summary_views.summary, name="summary"),
         path("summary/<uuid:pk>/sheet/", summary_views.sheet, name="sheet"),
         path("summary/<uuid:pk>/delete/", summary_views.delete_summary, name="delete"),
+        path("summary/<uuid:pk>/compare/", summary_views.compare, name="compare"),
         # The patient's private link: opens the summary on any device, no cookies needed.
         path("s/<token:token>/", summary_views.link_summary, name="link"),
         path("s/<token:token>/sheet/", summary_views.link_sheet, name="link-sheet"),
         path("s/<token:token>/delete/", summary_views.link_delete, name="link-delete"),
+        path("s/<token:token>/compare/", summary_views.link_compare, name="link-compare"),
         path(
             "summary/<uuid:pk>/questionnaire-response.json",
             fhir_views.response,

@@ -20,7 +20,7 @@ def is_superuser(request) -> bool:
 
 @admin.register(Submission)
 class SubmissionAdmin(admin.ModelAdmin):
-    """Summaries, for superusers only (no group holds view_submission since migration 0014):
+    """Summaries, for superusers only (no group holds view_submission since migration 0015):
     clinic staff reach a summary through a recorded lookup, never here. Each opening of a
     summary here is recorded like a lookup (outcome "admin")."""
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from triage.engine import questions, rules
 
-FILES = ("sections.json", "rules.json")
+FILES = ("sections.json", "rules.json", "comparison.json")
 
 # --- the format ---------------------------------------------------------------------------
 
@@ -49,6 +49,10 @@ DATE_OR_NULL = Kind("a date such as 2026-11-30, or null", lambda v: v is None or
 FLAG = Kind("true or false", lambda v: isinstance(v, bool))
 NUMBER = Kind("a whole number", lambda v: isinstance(v, int) and not isinstance(v, bool))
 NUMBER_OR_NULL = Kind("a whole number, or null", lambda v: v is None or NUMBER.fits(v))
+AMOUNT_OR_NULL = Kind(
+    "a number such as 2.1, or null",
+    lambda v: v is None or (isinstance(v, int | float) and not isinstance(v, bool)),
+)
 REFERENCE = Kind(
     'a natural key such as ["hsct-risks"]',
     lambda v: isinstance(v, list) and len(v) == 1 and isinstance(v[0], str),
@@ -101,6 +105,40 @@ FORMATS: dict[str, Format] = {
         required={"rule": REFERENCE, "question": TEXT, "values": VALUES},
         optional={"operator": TEXT},
         refers={"rule": "triage.rule"},
+    ),
+    # Compare your options (authoring/comparison.py, docs/comparison.md).
+    "triage.option": Format(
+        key=("slug",),
+        required={"slug": TEXT, "title": TEXT},
+        optional={"order": NUMBER, "conditions": VALUES, "offered_only": FLAG, "active": FLAG},
+    ),
+    "triage.gridrow": Format(
+        key=("slug",),
+        required={"slug": TEXT, "question": TEXT},
+        optional={"order": NUMBER},
+    ),
+    "triage.cell": Format(
+        key=("option", "row", "condition"),
+        required={
+            "option": REFERENCE,
+            "row": REFERENCE,
+            "text": TEXT,
+            "last_reviewed": DATE,
+            "next_review": DATE,
+        },
+        optional={
+            "condition": TEXT,
+            "per_100": AMOUNT_OR_NULL,
+            "outcome": TEXT,
+            "who": TEXT,
+            "time_frame": TEXT,
+            "study": TEXT,
+            "year": NUMBER_OR_NULL,
+            "study_type": TEXT,
+            "source_label": TEXT,
+            "source_url": TEXT,
+        },
+        refers={"option": "triage.option", "row": "triage.gridrow"},
     ),
 }
 
@@ -269,7 +307,11 @@ def ruleset_from_rows(rows: Iterable[Row]) -> rules.RuleSet:
         rules.Rule.from_row(row.fields, conditions.get(str(row.key[0]), []))
         for row in by_model["triage.rule"]
     ]
-    return rules.RuleSet.build(sections, [r for r in built if r.active and r.section in live])
+    # The comparison grid's rows (options, rows, cells) are read in authoring/comparison.py.
+    from triage.authoring.comparison import MODELS, grid_from_objects
+
+    grid = grid_from_objects(row.as_fixture() for model in MODELS for row in by_model[model])
+    return rules.RuleSet.build(sections, [r for r in built if r.active and r.section in live], grid)
 
 
 def ruleset_from_objects(objects: object, origin: str = "snapshot") -> rules.RuleSet:
@@ -339,10 +381,13 @@ def ruleset_objects(ruleset: rules.RuleSet) -> list[dict]:
         rows.extend(section_rows(ruleset.sections[slug]))
     for rule in sorted(ruleset.rules, key=lambda r: r.key):
         rows.extend(rule_rows(rule))
+    from triage.authoring.comparison import grid_rows
+
+    rows.extend(grid_rows(ruleset.grid))
     return rows
 
 
-def database_objects() -> tuple[list[dict], list[dict]]:
+def database_objects() -> tuple[list[dict], list[dict], list[dict]]:
     """Every section (with its sources) and every rule (with its conditions) in the database,
     switched off or not, as the rows of sections.json and rules.json: the files are the whole
     state, and ``load_rules`` of them rebuilds the same ruleset version."""
@@ -355,7 +400,9 @@ def database_objects() -> tuple[list[dict], list[dict]]:
     found: list[dict] = []
     for r in Rule.objects.order_by("key").select_related("section").prefetch_related("conditions"):
         found.extend(rule_rows(r.to_engine(), description=r.description))
-    return sections, found
+    from triage.authoring.comparison import database_grid, grid_rows
+
+    return sections, found, grid_rows(database_grid())
 
 
 def dump(rows: list[dict]) -> str:
@@ -364,7 +411,8 @@ def dump(rows: list[dict]) -> str:
 
 
 def write_database(directory: Path) -> list[Path]:
-    """Write sections.json and rules.json from the database into `directory` (made if missing)."""
+    """Write sections.json, rules.json and comparison.json from the database into `directory`
+    (made if missing)."""
     directory.mkdir(parents=True, exist_ok=True)
     written = []
     for name, rows in zip(FILES, database_objects(), strict=True):

@@ -15,7 +15,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 
-from triage.authoring import readability
+from triage.authoring import comparison, readability
 from triage.engine import principles
 from triage.engine.questions import answers_in_words
 from triage.engine.rules import Refusal, Rule, RuleSet, Section, Shown, evaluate, problems
@@ -43,7 +43,7 @@ def with_section(
         sections.append(new)
         own = {r.key: dataclasses.replace(r, section=new.slug) for r in rules_of_section}
         kept = [r for r in kept if r.key not in own] + list(own.values())
-    return RuleSet.build(sections, kept)
+    return RuleSet.build(sections, kept, current.grid)
 
 
 def with_rule(current: RuleSet, new: Rule | None, *, old_key: str | None = None) -> RuleSet:
@@ -55,7 +55,7 @@ def with_rule(current: RuleSet, new: Rule | None, *, old_key: str | None = None)
     kept = [r for r in current.rules if r.key not in drop]
     if new is not None and new.active:
         kept.append(new)
-    return RuleSet.build(current.sections.values(), kept)
+    return RuleSet.build(current.sections.values(), kept, current.grid)
 
 
 # --- what is refused ----------------------------------------------------------------------
@@ -81,7 +81,12 @@ Check = Callable[[RuleSet], list[Refusal]]
 # What a ruleset is checked for before anything else; each check is one function from a ruleset
 # to its refusals (each saying which section or rule, and which field, it is about), so another
 # check is one more entry here, and every way in refuses it alike.
-CHECKS: list[Check] = [problems, mandatory_refusals, readability.ruleset_refusals]
+CHECKS: list[Check] = [
+    problems,
+    mandatory_refusals,
+    readability.ruleset_refusals,
+    comparison.refusals,  # the comparison grid: principle 12, sources, reading grade, ranking
+]
 
 
 def checked(ruleset: RuleSet) -> list[Refusal]:

@@ -27,6 +27,7 @@ from triage.platform.pages import show
 from triage.platform.roles import CLINIC_STAFF as STAFF_GROUP
 from triage.summary import converters  # noqa: F401  (registers <reference:...>)
 from triage.summary.access import road
+from triage.summary.comparison import comparison_context
 from triage.summary.context import summary_context
 from triage.summary.sheet import sheet_context
 
@@ -163,6 +164,14 @@ def staff_sheet(request, reference: str):
 
 @require_http_methods(["GET"])
 @staff_only
+def staff_compare(request, reference: str):
+    """The options side by side, as stored with the summary; what matters to the patient is
+    shown read-only."""
+    return _staff_page(request, reference, comparison_context, "triage/compare.html")
+
+
+@require_http_methods(["GET"])
+@staff_only
 def staff_response(request, reference: str):
     """The summary's answers as a FHIR QuestionnaireResponse for the clinic's record: on the
     same terms as the summary, and recorded like a lookup (who took which record, when)."""
@@ -196,6 +205,7 @@ urlpatterns = (
         path("", lookup, name="lookup"),
         path("summaries/<reference:reference>/", staff_summary, name="summary"),
         path("summaries/<reference:reference>/sheet/", staff_sheet, name="sheet"),
+        path("summaries/<reference:reference>/compare/", staff_compare, name="compare"),
         path(
             "summaries/<reference:reference>/questionnaire-response.json",
             staff_response,

@@ -19,7 +19,7 @@ import random
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from triage.engine import questions
+from triage.engine import comparison, questions
 from triage.engine.rules import RuleSet, Shown, evaluate
 from triage.engine.slugs import (
     APPROVED_PROTOCOLS,
@@ -73,6 +73,8 @@ PRINCIPLES = {
     10: "refractory lupus, myositis, systemic sclerosis or nerve conditions show "
     f"{CAR_T!r}, with its risks",
     11: "the tourism warning names the warning signs the person ticked, in their own words",
+    12: "in the comparison, every option that gives a benefit number gives a harm number with "
+    "a time frame, and a person who was offered a treatment sees the unproven-clinic column",
 }
 
 
@@ -157,6 +159,17 @@ def check_named_signs(answers: Mapping[str, object], shown: list[Shown]) -> list
     if any(not words.strip() for words in expected) or list(warning.named) != expected:
         return [(11, f"{TOURISM_WARNING!r} does not name the warning signs that were ticked")]
     return []
+
+
+def check_grid(
+    answers: Mapping[str, object], grid: comparison.Grid | None
+) -> list[tuple[int, str]]:
+    """Principle 12, for the comparison these answers see (nothing to check without a grid).
+    The grid depends only on the condition, the offer and the warning signs, which the answer
+    classes already tell apart (PRINCIPLE_TESTS)."""
+    if grid is None:
+        return []
+    return [(12, message) for message in comparison.principle_12(grid, answers)]
 
 
 def _every_offer_features_answer() -> list[object]:
@@ -292,7 +305,7 @@ def verify(ruleset: RuleSet, stop_after: int = 0) -> Report:
         combinations += weight
         classes += 1
         shown = evaluate(answers, ruleset)
-        for number, message in check(answers, shown):
+        for number, message in check(answers, shown) + check_grid(answers, ruleset.grid):
             violations.append(Violation(number, message, answers))
         # Principle 7, second half: the risk answer never hides a warning section.
         present = {s.slug for s in shown}

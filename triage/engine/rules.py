@@ -21,6 +21,7 @@ from datetime import date
 from functools import cached_property, partial
 
 from triage.engine import advice, questions
+from triage.engine.comparison import Grid
 from triage.engine.safety import BUILTIN
 from triage.engine.slugs import MANDATORY, TOURISM_WARNING
 
@@ -188,13 +189,19 @@ class RuleSet:
     sections: Mapping[str, Section]
     rules: tuple[Rule, ...]
     version: str = field(default="")
+    # The comparison grid (engine/comparison.py); None for a ruleset built without one (tests,
+    # snapshots from before the grid), which leaves principle 12 nothing to check.
+    grid: Grid | None = None
 
     @classmethod
-    def build(cls, sections: Iterable[Section], rules: Iterable[Rule]) -> RuleSet:
+    def build(
+        cls, sections: Iterable[Section], rules: Iterable[Rule], grid: Grid | None = None
+    ) -> RuleSet:
         """Make a ruleset whose version is a hash of everything that can change a summary."""
         by_slug = {s.slug: s for s in sections}
         ordered = tuple(sorted(rules, key=lambda r: r.key))
-        return cls(sections=by_slug, rules=ordered, version=content_version(by_slug, ordered))
+        version = content_version(by_slug, ordered, grid)
+        return cls(sections=by_slug, rules=ordered, version=version, grid=grid)
 
     @cached_property
     def compiled(self) -> tuple[tuple[Rule, tuple[tuple[str, frozenset[str], bool], ...]], ...]:
@@ -219,8 +226,10 @@ def builtin_section(slug: str) -> Section:
     return Section.from_row({"slug": slug, **data}, data["sources"])
 
 
-def content_version(sections: Mapping[str, Section], rules: tuple[Rule, ...]) -> str:
-    payload = {
+def content_version(
+    sections: Mapping[str, Section], rules: tuple[Rule, ...], grid: Grid | None = None
+) -> str:
+    payload: dict[str, object] = {
         "sections": [asdict(sections[k]) for k in sorted(sections)],
         "rules": [
             {
@@ -232,6 +241,8 @@ def content_version(sections: Mapping[str, Section], rules: tuple[Rule, ...]) ->
             for r in rules
         ],
     }
+    if grid is not None:  # absent for rulesets without a grid, so their versions stay the same
+        payload["grid"] = grid.payload()
     blob = json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()
     return hashlib.sha256(blob).hexdigest()[:16]
 

@@ -26,16 +26,36 @@ class Access:
     sheet_url: str
     delete_url: str | None  # None where nobody may delete (staff)
     fhir_url: str  # the answers as a FHIR QuestionnaireResponse, for a clinic's record
+    compare_url: str = ""  # "Compare your options" (summary/comparison.py)
 
 
-# Each road's URL names (summary, sheet, delete, FHIR download) and the key its URLs take.
+# Each road's URL names (summary, sheet, delete, FHIR download, comparison) and the key its
+# URLs take.
 ROADS = {
-    "session": (("triage:summary", "triage:sheet", "triage:delete", "triage:fhir-response"), "pk"),
+    "session": (
+        (
+            "triage:summary",
+            "triage:sheet",
+            "triage:delete",
+            "triage:fhir-response",
+            "triage:compare",
+        ),
+        "pk",
+    ),
     "link": (
-        ("triage:link", "triage:link-sheet", "triage:link-delete", "triage:link-fhir-response"),
+        (
+            "triage:link",
+            "triage:link-sheet",
+            "triage:link-delete",
+            "triage:link-fhir-response",
+            "triage:link-compare",
+        ),
         "token",
     ),
-    "staff": (("staff:summary", "staff:sheet", None, "staff:fhir-response"), "reference"),
+    "staff": (
+        ("staff:summary", "staff:sheet", None, "staff:fhir-response", "staff:compare"),
+        "reference",
+    ),
 }
 KEYS = {"pk": "pk", "token": "private_token", "reference": "reference"}
 
@@ -44,10 +64,10 @@ def road(kind: str, submission: Submission) -> Access:
     """The addresses a summary reached this way links to."""
     names, key = ROADS[kind]
     value = getattr(submission, KEYS[key])
-    summary_url, sheet_url, delete_url, fhir_url = (
+    summary_url, sheet_url, delete_url, fhir_url, compare_url = (
         reverse(name, kwargs={key: value}) if name else None for name in names
     )
-    return Access(kind, summary_url, sheet_url, delete_url, fhir_url)
+    return Access(kind, summary_url, sheet_url, delete_url, fhir_url, compare_url)
 
 
 def gone(request: HttpRequest, submission: Submission | None) -> HttpResponse:

@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from triage.engine import questions
+from triage.engine.regions import region_first
 from triage.engine.slugs import TOURISM_WARNING
 from triage.models import Submission
 from triage.summary import registries
@@ -61,6 +62,8 @@ def summary_context(
     cards = []
     for stored in submission.result:
         card = dict(stored)
+        # parts about one region each ("What is approved in the UK", ...): theirs first
+        card["detail"] = region_first(str(card.get("detail", "")), answers.get("region"))
         card["signs"] = named_signs(card, answers)
         card["key_point"] = key_point(card, card["signs"])
         card["signs_intro"] = signs_intro(card["signs"]) if card["signs"] else ""
@@ -92,5 +95,7 @@ def summary_context(
         "staff_view": staff_view,
         "private_link": link,
         "not_approval": registries.NOT_APPROVAL,
+        # "Compare your options" (summary/comparison.py), when this summary stored a grid.
+        "compare_url": access.compare_url if (submission.comparison or {}).get("columns") else "",
         "retention_days": settings.SUMMARY_RETENTION_DAYS,
     }

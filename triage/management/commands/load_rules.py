@@ -11,14 +11,14 @@ from django.utils.translation import gettext as _
 from triage.authoring import readability
 from triage.authoring.loading import RulesetRefused, ruleset_load
 from triage.authoring.ruleset import load_ruleset
-from triage.models import Rule, Section
+from triage.models import Cell, Rule, Section
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 
 
 class Command(BaseCommand):
     help = (
-        "Validate and load rules and sections. With no FILE, the fixtures/ folder replaces "
+        "Validate and load rules, sections and the comparison grid. With no FILE, the fixtures/ folder replaces "
         "every rule and section; with FILEs, those rows are added or updated. Nothing is "
         "changed unless the whole result passes validation and every principle."
     )
@@ -46,6 +46,7 @@ class Command(BaseCommand):
             self.stderr.write(self.style.WARNING(f"Warning: {warning}"))
         self.stdout.write(
             f"Loaded {len(paths)} file(s): {Section.objects.count()} sections, "
-            f"{Rule.objects.count()} rules. Every principle holds over "
+            f"{Rule.objects.count()} rules, {Cell.objects.count()} comparison cells. Every "
+            "principle holds over "
             f"{report.combinations:,} answer combinations ({report.classes:,} classes)."
         )

@@ -35,7 +35,7 @@ def restore_view_submission(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('triage', '0013_rate_counts_replace_api_calls'),
+        ('triage', '0014_rate_counts_replace_api_calls'),
     ]
 
     operations = [

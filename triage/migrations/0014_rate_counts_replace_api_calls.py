@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('triage', '0012_submission_private_link'),
+        ('triage', '0013_comparison_grid_and_priorities'),
     ]
 
     operations = [
