@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('triage', '0013_comparison_grid_and_priorities'),
+        ('triage', '0015_clinic_staff_lose_view_submission'),
     ]
 
     operations = [
