@@ -17,12 +17,14 @@ import re
 import unicodedata
 
 import pytest
+from django.contrib.auth.models import Group, User
 from pypdf import PdfReader
 
 from tests import answers as people
 from tests.browser.checks import ARTIFACTS, HTML_PAGES, PHONE, assert_valid_html, in_ci
 from tests.browser.walk import answer, finish, submit
 from tests.test_languages import catalogue
+from triage.clinic.views import STAFF_GROUP
 from triage.engine import questions
 
 pytestmark = pytest.mark.browser
@@ -152,6 +154,44 @@ def test_the_questionnaire_in_spanish_on_a_phone(recorder, new_context, who):
     finish(english, answers)
     assert section_ids(english) == spanish_sections
     assert spanish_sections
+
+
+def test_clinic_staff_read_a_spanish_summary_in_spanish_and_print_it_in_english(
+    recorder, new_context
+):
+    patient = new_context(viewport=PHONE).new_page()
+    patient.goto("/es/")
+    for question in questions.applicable(people.LUPUS_UNSURE):
+        patient.goto(f"/es/questions/{question.key}/")
+        answer(patient, question, people.LUPUS_UNSURE[question.key])
+        submit(patient)
+    submit(patient)
+    code = patient.locator("#reference-code").inner_text()
+
+    nurse = User.objects.create_user("es-nurse", password="a long spanish-test password")
+    nurse.groups.add(Group.objects.get_or_create(name=STAFF_GROUP)[0])
+    page = recorder.page
+    page.set_viewport_size(PHONE)
+    page.goto("/es/staff/login/")
+    capture(recorder, "es-staff-login")
+    page.fill("#id_username", "es-nurse")
+    page.fill("#id_password", "a long spanish-test password")
+    submit(page)
+    capture(recorder, "es-staff-lookup")
+    page.fill("#id_code", code)
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    assert "/es/staff/summaries/" in page.url
+    capture(recorder, "es-staff-summary")
+    english = page.locator("#print-sheet-english")
+    assert english.inner_text() == "Print in English" and english.get_attribute("lang") == "en"
+    with page.expect_navigation():
+        english.click()
+    assert page.evaluate("document.documentElement.lang") == "en"
+    assert page.locator("h1").inner_text() == "Appointment sheet"
+    page.emulate_media(media="print")
+    for paper in ("A4", "Letter"):
+        assert pdf_page_count(page, paper, "staff-sheet-in-english") == 1, paper
 
 
 def test_every_captured_page_is_valid_html(browser, tmp_path):
