@@ -243,11 +243,15 @@ def test_the_private_link_opens_in_the_summarys_language(client):
     assert english == f"/s/{submission.private_token}/?lang=en"
     shown = stranger.get(english)
     assert shown.status_code == 200 and html_lang(shown.content.decode()) == "en"
-    # Chosen once, English stays for this summary's other pages in this visit.
-    sheet = stranger.get(f"/s/{submission.private_token}/sheet/")
+    # Chosen once, English stays on the summary's own links, and nothing is stored for it.
+    assert not shown.cookies
+    html = shown.content.decode()
+    sheet_url = re.search(r'<a id="print-sheet"[^>]*href="([^"]+)"', html).group(1)
+    assert sheet_url == f"/s/{submission.private_token}/sheet/?lang=en"
+    sheet = stranger.get(sheet_url.replace("&amp;", "&"))
     assert sheet.status_code == 200 and html_lang(sheet.content.decode()) == "en"
-    # Another browser opening the same link still gets Spanish.
-    assert Client().get(f"/s/{submission.private_token}/sheet/").status_code == 302
+    # Without the choice, the link opens in Spanish again.
+    assert stranger.get(f"/s/{submission.private_token}/sheet/").status_code == 302
 
 
 def test_staff_see_a_spanish_summary_in_spanish_and_can_print_it_in_english(client):

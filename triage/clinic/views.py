@@ -25,7 +25,7 @@ from triage.engine import codes
 from triage.fhir import views as fhir_views
 from triage.models import Lookup, Submission
 from triage.platform import throttle
-from triage.platform.languages import summary_language_redirect
+from triage.platform.languages import keep_english, summary_language_redirect
 from triage.platform.pages import show
 from triage.platform.roles import CLINIC_STAFF as STAFF_GROUP
 from triage.summary import converters  # noqa: F401  (registers <reference:...>)
@@ -159,7 +159,9 @@ def _staff_page(request, reference: str, build, template: str):
     moved = summary_language_redirect(request, submission)
     if moved:
         return moved
-    context = build(submission, request=request, access=road("staff", submission))
+    context = build(
+        submission, request=request, access=keep_english(request, road("staff", submission))
+    )
     return render(request, template, context)
 
 

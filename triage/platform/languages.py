@@ -8,16 +8,15 @@ English (the language switcher on those pages, "Print in English" for staff) and
 
 from __future__ import annotations
 
-from urllib.parse import urlencode, urlsplit
+import dataclasses
+from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.urls import reverse, translate_url
 from django.utils import translation
 
 ENGLISH_CHOSEN = "lang"  # ?lang=en
-# The summaries this browser chose to read in English (their ids), kept in the session.
-ENGLISH_SUMMARIES = "triage_english_summaries"
 # The pages that open in the summary's language: the switcher's English link says so.
 SUMMARY_LANGUAGE_PAGES = {
     "link",
@@ -57,20 +56,14 @@ def english_chosen(request: HttpRequest) -> bool:
 
 def summary_language_redirect(request: HttpRequest, submission) -> HttpResponse | None:
     """Send a GET of an unprefixed (English) address to the summary's own language, unless
-    English was chosen for this summary (`?lang=en`, remembered for the rest of the visit so
-    its other pages stay English); None when the page stays as it is."""
+    English was chosen (`?lang=en`); None when the page stays as it is."""
     language = submission.language
     current = translation.get_language()
     if request.method != "GET" or language in (current, settings.LANGUAGE_CODE):
         return None
     if current != settings.LANGUAGE_CODE or language not in dict(settings.LANGUAGES):
         return None
-    chosen = request.session.get(ENGLISH_SUMMARIES, [])
     if english_chosen(request):
-        if str(submission.pk) not in chosen:
-            request.session[ENGLISH_SUMMARIES] = [*chosen, str(submission.pk)][-20:]
-        return None
-    if str(submission.pk) in chosen:
         return None
     target = translate_url(request.path, language)
     if target == request.path:
@@ -79,9 +72,26 @@ def summary_language_redirect(request: HttpRequest, submission) -> HttpResponse 
     return HttpResponseRedirect(f"{target}?{query}" if query else target)
 
 
+def keep_english(request: HttpRequest, access):
+    """The summary's own links (summary, sheet, comparison, delete) carry `?lang=en` when the
+    person chose English for a summary made in another language, so its pages stay English.
+    Nothing is stored: no cookie, no session (the link road needs neither)."""
+    if not english_chosen(request):
+        return access
+    english = {
+        name: english_url(url)
+        for name in ("summary_url", "sheet_url", "delete_url", "compare_url")
+        if (url := getattr(access, name))
+    }
+    return dataclasses.replace(access, **english)
+
+
 def english_url(url: str) -> str:
     """An address shown in English whatever the summary's language ("Print in English")."""
-    return f"{translate_url(url, settings.LANGUAGE_CODE)}?{urlencode({ENGLISH_CHOSEN: 'en'})}"
+    parts = urlsplit(translate_url(url, settings.LANGUAGE_CODE))
+    query = QueryDict(parts.query, mutable=True)
+    query[ENGLISH_CHOSEN] = settings.LANGUAGE_CODE
+    return f"{parts.path}?{query.urlencode()}"
 
 
 def switcher(request: HttpRequest) -> dict:

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from triage.models import Submission
-from triage.platform.languages import summary_language_redirect
+from triage.platform.languages import keep_english, summary_language_redirect
 from triage.summary.access import Access, linked_submission, own_submission, road
 from triage.summary.comparison import compare_page
 from triage.summary.context import summary_context
@@ -59,7 +59,7 @@ def link_summary(request: HttpRequest, token: str) -> HttpResponse:
     if refused:
         return refused
     return summary_language_redirect(request, submission) or _summary_page(
-        request, submission, road("link", submission)
+        request, submission, keep_english(request, road("link", submission))
     )
 
 
@@ -69,7 +69,7 @@ def link_sheet(request: HttpRequest, token: str) -> HttpResponse:
     if refused:
         return refused
     return summary_language_redirect(request, submission) or _sheet_page(
-        request, submission, road("link", submission)
+        request, submission, keep_english(request, road("link", submission))
     )
 
 
@@ -79,7 +79,7 @@ def link_delete(request: HttpRequest, token: str) -> HttpResponse:
     if refused:
         return refused
     return summary_language_redirect(request, submission) or _delete_page(
-        request, submission, road("link", submission)
+        request, submission, keep_english(request, road("link", submission))
     )
 
 
@@ -96,5 +96,5 @@ def link_compare(request: HttpRequest, token: str) -> HttpResponse:
     if refused:
         return refused
     return summary_language_redirect(request, submission) or compare_page(
-        request, submission, road("link", submission)
+        request, submission, keep_english(request, road("link", submission))
     )
