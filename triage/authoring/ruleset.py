@@ -34,11 +34,13 @@ def load_ruleset() -> rules.RuleSet:
         .prefetch_related(Prefetch("conditions", queryset=Condition.objects.order_by("question")))
     )
     from triage.authoring.comparison import database_grid  # three more queries: the grid
+    from triage.models import Translation  # and one: the content translations
 
     return rules.RuleSet.build(
         sections=[s.to_engine() for s in sections],
         rules=[r.to_engine() for r in active_rules],
         grid=database_grid(),
+        translations=[t.to_engine() for t in Translation.objects.all()],
     )
 
 

@@ -5,9 +5,10 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from triage.authoring.ruleset import ruleset_changed
-from triage.models import Cell, Condition, GridRow, Option, Rule, Section, Source
+from triage.models import Cell, Condition, GridRow, Option, Rule, Section, Source, Translation
 
 
+@receiver([post_save, post_delete], sender=Translation)
 @receiver([post_save, post_delete], sender=Option)
 @receiver([post_save, post_delete], sender=GridRow)
 @receiver([post_save, post_delete], sender=Cell)

@@ -41,7 +41,7 @@ def with_section(
         sections.append(new)
         own = {r.key: dataclasses.replace(r, section=new.slug) for r in rules_of_section}
         kept = [r for r in kept if r.key not in own] + list(own.values())
-    return RuleSet.build(sections, kept, current.grid)
+    return RuleSet.build(sections, kept, current.grid, current.translations)
 
 
 def with_rule(current: RuleSet, new: Rule | None, *, old_key: str | None = None) -> RuleSet:
@@ -53,7 +53,7 @@ def with_rule(current: RuleSet, new: Rule | None, *, old_key: str | None = None)
     kept = [r for r in current.rules if r.key not in drop]
     if new is not None and new.active:
         kept.append(new)
-    return RuleSet.build(current.sections.values(), kept, current.grid)
+    return RuleSet.build(current.sections.values(), kept, current.grid, current.translations)
 
 
 # --- what is refused ----------------------------------------------------------------------
