@@ -363,7 +363,7 @@ class Translation(models.Model):
         max_length=16, choices=STATUSES, default=content_translations.AWAITING_REVIEW
     )
     created = models.DateTimeField(default=timezone.now)
-    updated = models.DateTimeField(auto_now=True)
+    updated = models.DateTimeField(default=timezone.now)  # loaddata sets no auto_now field
 
     objects = TranslationManager()
     history = HistoricalRecords()
@@ -378,6 +378,10 @@ class Translation(models.Model):
 
     def __str__(self):
         return self.to_engine().name
+
+    def save(self, *args, **kwargs):
+        self.updated = timezone.now()
+        super().save(*args, **kwargs)
 
     def natural_key(self):
         return (self.kind, self.key, self.language)

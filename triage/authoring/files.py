@@ -331,7 +331,13 @@ def ruleset_from_rows(rows: Iterable[Row]) -> rules.RuleSet:
     from triage.authoring.comparison import MODELS, grid_from_objects
 
     grid = grid_from_objects(row.as_fixture() for model in MODELS for row in by_model[model])
-    translated = [Translation.from_row(row.fields) for row in by_model["triage.translation"]]
+    # A switched-off section's translations wait with it (shown again when it is switched on).
+    dormant = {str(row.key[0]) for row in by_model["triage.section"]} - live
+    translated = [
+        Translation.from_row(row.fields)
+        for row in by_model["triage.translation"]
+        if not (row.fields.get("kind") == "section" and row.fields.get("key") in dormant)
+    ]
     return rules.RuleSet.build(
         sections, [r for r in built if r.active and r.section in live], grid, translated
     )

@@ -40,7 +40,13 @@ def load_ruleset() -> rules.RuleSet:
         sections=[s.to_engine() for s in sections],
         rules=[r.to_engine() for r in active_rules],
         grid=database_grid(),
-        translations=[t.to_engine() for t in Translation.objects.all()],
+        # A switched-off section's translations wait with it, as in files.ruleset_from_rows.
+        translations=[
+            t.to_engine()
+            for t in Translation.objects.exclude(
+                kind="section", key__in=Section.objects.filter(active=False).values("slug")
+            )
+        ],
     )
 
 

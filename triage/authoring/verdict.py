@@ -13,7 +13,7 @@ import dataclasses
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from triage.authoring import comparison, readability
+from triage.authoring import comparison, readability, translations
 from triage.engine import principles
 from triage.engine.questions import answers_in_words
 from triage.engine.rules import Refusal, Rule, RuleSet, Section, Shown, evaluate, problems
@@ -41,7 +41,9 @@ def with_section(
         sections.append(new)
         own = {r.key: dataclasses.replace(r, section=new.slug) for r in rules_of_section}
         kept = [r for r in kept if r.key not in own] + list(own.values())
-    return RuleSet.build(sections, kept, current.grid, current.translations)
+    return translations.still_named(
+        RuleSet.build(sections, kept, current.grid, current.translations)
+    )
 
 
 def with_rule(current: RuleSet, new: Rule | None, *, old_key: str | None = None) -> RuleSet:
@@ -84,6 +86,7 @@ CHECKS: list[Check] = [
     mandatory_refusals,
     readability.ruleset_refusals,
     comparison.refusals,  # the comparison grid: principle 12, sources, reading grade, ranking
+    translations.refusals,  # content translations: names, advice and reading in their language
 ]
 
 

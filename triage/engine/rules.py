@@ -210,9 +210,7 @@ class RuleSet:
         ordered = tuple(sorted(rules, key=lambda r: r.key))
         kept = tuple(sorted(translations, key=lambda t: (t.language, t.kind, t.key)))
         version = content_version(by_slug, ordered, grid, kept)
-        return cls(
-            sections=by_slug, rules=ordered, version=version, grid=grid, translations=kept
-        )
+        return cls(sections=by_slug, rules=ordered, version=version, grid=grid, translations=kept)
 
     @cached_property
     def compiled(self) -> tuple[tuple[Rule, tuple[tuple[str, frozenset[str], bool], ...]], ...]:
@@ -353,6 +351,8 @@ class Refusal:
     section: str = ""
     rule: str = ""
     question: str = ""
+    # A content translation it is about: "language:kind:key" (engine/translations.py).
+    translation: str = ""
 
     def __str__(self) -> str:
         return self.message

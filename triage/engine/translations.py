@@ -21,6 +21,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import permutations
+
+from triage.engine import regions
 
 ENGLISH = "en"
 SPANISH = "es"
@@ -54,13 +58,20 @@ NOTICES: dict[str, str] = {
         "actualizando porque el texto en inglés cambió. Por eso se muestra en inglés."
     ),
 }
-# The notice's own language tag, so the page can mark the English text as English.
+# The same, short, for one cell of the comparison grid.
+SHORT_NOTICES: dict[str, str] = {
+    SPANISH: "Esta parte todavía no está traducida al español; se muestra en inglés.",
+}
 
 
 def fingerprint(kind: str, texts: Mapping[str, object]) -> str:
     """The fingerprint of a thing's English texts (section: title, summary, body; option:
     title; grid row: question; cell: text, outcome, who, time frame; a missing one as "")."""
-    parts = [str(texts.get(name) or "") for name in KINDS[kind]]
+    return _fingerprint(tuple(str(texts.get(name) or "") for name in KINDS[kind]))
+
+
+@lru_cache(maxsize=4096)  # the proof asks for the same texts once per answer class
+def _fingerprint(parts: tuple[str, ...]) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
@@ -109,7 +120,9 @@ class Translation:
             "kind": self.kind,
             "key": self.key,
             "language": self.language,
-            "texts": {name: self.texts[name] for name in KINDS.get(self.kind, ()) if name in self.texts},
+            "texts": {
+                name: self.texts[name] for name in KINDS.get(self.kind, ()) if name in self.texts
+            },
             "source_fingerprint": self.source_fingerprint,
             "translator": self.translator,
             "status": self.status,
@@ -150,12 +163,81 @@ def localise(
     translation = found.get((language, kind, key))
     if translation is None or not translation.current_for(english):
         return Localised(plain, ENGLISH, NOTICES[language])
-    texts = {
-        name: str(translation.texts.get(name) or "") or plain[name] for name in KINDS[kind]
-    }
+    texts = {name: str(translation.texts.get(name) or "") or plain[name] for name in KINDS[kind]}
     return Localised(texts, language)
 
 
 def stale(translation: Translation, english: Mapping[str, object] | None) -> bool:
     """A translation whose English is gone or has changed since it was made."""
     return english is None or not translation.current_for(english)
+
+
+# What a summary card's texts are called (summary/cards.py) and a section's.
+CARD_TEXTS = {"title": "title", "summary": "summary", "detail": "body"}
+
+
+def localise_cards(cards: Iterable[Mapping], language: str, found: Index) -> list[dict]:
+    """Summary cards (slug, title, summary, detail as stored) for a reader of `language`: the
+    same cards in the same order (principle 13), each with its texts translated where a
+    translation of exactly that English exists, else the English with ``notice`` set; each
+    card also says the ``language`` its texts are in."""
+    out = []
+    for card in cards:
+        english = {name: str(card.get(part) or "") for part, name in CARD_TEXTS.items()}
+        shown = localise("section", str(card.get("slug")), english, language, found)
+        localised = dict(card)
+        for part, name in CARD_TEXTS.items():
+            localised[part] = shown.texts[name]
+        localised["language"] = shown.language
+        localised["notice"] = shown.notice
+        out.append(localised)
+    return out
+
+
+APPROVED_ROW = "approved"  # the grid row whose "UK:/EU:/US:" lines follow the person's region
+
+
+def _line_orders(text: str) -> list[str]:
+    """The text with its "UK:", "EU:" and "US:" lines in every other order (the stored
+    approved row puts the person's region first, ``regions.lines_region_first``)."""
+    lines = text.split("\n")
+    places = [i for i, line in enumerate(lines) if regions.REGION_LINE.match(line)]
+    if not 1 < len(places) <= 4:
+        return []
+    out = []
+    for order in permutations(places):
+        moved = list(lines)
+        for place, source in zip(places, order, strict=True):
+            moved[place] = lines[source]
+        out.append("\n".join(moved))
+    return out
+
+
+def localise_stored_cell(
+    stored: Mapping[str, object],
+    key: str,
+    language: str,
+    found: Index,
+    *,
+    region: str = "",
+    row: str = "",
+) -> Localised:
+    """A comparison cell as stored with a summary, for a reader of `language`. The stored
+    approved row has its region lines in the person's order, so the translation is current
+    when it was made from the stored English in any order of those lines; its own lines are
+    then put in the person's order too."""
+    english = {name: str(stored.get(name) or "") for name in KINDS["cell"]}
+    if language == ENGLISH or language not in LANGUAGES:
+        return Localised(english, ENGLISH)
+    translation = found.get((language, "cell", key))
+    candidates = [english["text"]] + (_line_orders(english["text"]) if row == APPROVED_ROW else [])
+    if translation is None or not any(
+        translation.current_for({**english, "text": text}) for text in candidates
+    ):
+        return Localised(english, ENGLISH, NOTICES[language])
+    texts = {
+        name: str(translation.texts.get(name) or "") or english[name] for name in KINDS["cell"]
+    }
+    if row == APPROVED_ROW and region:
+        texts["text"] = regions.lines_region_first(texts["text"], region)
+    return Localised(texts, language)
