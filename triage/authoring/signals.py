@@ -5,6 +5,7 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from triage.authoring.ruleset import ruleset_changed
+from triage.engine.slugs import MANDATORY
 from triage.models import Cell, Condition, GridRow, Option, Rule, Section, Source, Translation
 
 
@@ -43,6 +44,8 @@ def _translations_deleted(sender, instance, **kwargs):
             return  # deleted with its option or row, whose own handler removes its cells' keys
         Translation.objects.filter(kind="cell", key=key).delete()
         return
+    if sender is Section and instance.slug in MANDATORY:
+        return  # its built-in text is shown instead (engine/safety.py), translated as before
     Translation.objects.filter(kind=_KINDS[sender], key=instance.slug).delete()
     if sender is Option:
         Translation.objects.filter(kind="cell", key__startswith=f"{instance.slug}/").delete()

@@ -6,6 +6,30 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
+from triage.platform.roles import EDITORS
+
+# Content editors edit the translations as they edit sections and the grid.
+TRANSLATION_PERMISSIONS = [
+    f"{action}_translation" for action in ("add", "change", "delete", "view")
+] + ["view_historicaltranslation"]
+
+
+def give_editors_the_translations(apps, schema_editor):
+    from django.contrib.auth.management import create_permissions
+
+    for app_config in apps.get_app_configs():
+        app_config.models_module = True
+        create_permissions(app_config, apps=apps, verbosity=0)
+        app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    group, _ = Group.objects.get_or_create(name=EDITORS)
+    group.permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="triage", codename__in=TRANSLATION_PERMISSIONS
+        )
+    )
+
 
 class Migration(migrations.Migration):
 
@@ -61,4 +85,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('kind', 'key', 'language'), name='one_translation_per_language')],
             },
         ),
+        migrations.RunPython(give_editors_the_translations, migrations.RunPython.noop),
     ]
