@@ -19,6 +19,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import override_settings
 from django.urls import reverse
+from textstat.textstat import textstatistics
 
 from tests import answers as people
 from tests.admin_posts import change_url, form_data
@@ -132,11 +133,15 @@ def test_every_shipped_spanish_text_passes_the_reading_check_and_reads_easily(sh
 
 
 def test_spanish_scores_never_change_an_english_grade():
-    text = "Many medicines are licensed for these conditions. Ask your team."
-    before = textstat.flesch_kincaid_grade(text)
+    """textstat's language is state: the Spanish scores use an object of their own."""
+    text = "Many medicines are licensed for these conditions. Ask your team about it."
+    english = textstatistics()  # a fresh object: English, as textstat starts
     readability.ease_es(HARD_SPANISH + " otra vez")
-    assert textstat.flesch_kincaid_grade(text) == before
-    assert readability.grade(text) == before
+    assert readability.grade(text) == english.flesch_kincaid_grade(text)
+    assert textstat.flesch_kincaid_grade(text) == english.flesch_kincaid_grade(text)
+    assert readability.ease_es("Muchos medicamentos.") != english.fernandez_huerta(
+        "Muchos medicamentos."
+    )  # Spanish syllables: me-di-ca-men-tos
 
 
 # --- the guards, in Spanish -------------------------------------------------------------
