@@ -20,6 +20,31 @@ def django_db_setup(django_db_setup, django_db_blocker):
         call_command("load_rules", verbosity=0)
 
 
+# The start of a window of every rate limit (1, 10 and 15 minutes all divide it).
+WINDOW_START = 1_800_000_000.0
+
+
+@pytest.fixture(autouse=True)
+def rate_windows_hold_still(monkeypatch):
+    """Rate limits count in fixed windows (triage/platform/throttle.py). Their clock is pinned
+    to the start of one, so a test that counts up to a limit never straddles two windows; a
+    test moves it on with monkeypatch to see a window end."""
+    from triage.platform import throttle
+
+    monkeypatch.setattr(throttle, "_now", lambda: WINDOW_START)
+
+
+@pytest.fixture(autouse=True)
+def verdicts_start_afresh():
+    """The admin keeps each verdict and effect by ruleset fingerprint for the life of the
+    process; tests change how the proof runs (fewer answer classes), so each starts afresh."""
+    from triage.authoring import verdict
+
+    verdict.forget()
+    yield
+    verdict.forget()
+
+
 @pytest.fixture
 def loaded_rules(db):
     """The shipped rules and sections, as `make run` loads them (each test rolls back)."""

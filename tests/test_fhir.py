@@ -185,7 +185,7 @@ def test_staff_download_the_looked_up_summary_as_a_response_and_it_is_recorded()
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/fhir+json")
     assert "attachment" in response["Content-Disposition"]
-    assert response["Cache-Control"] == "no-store"
+    assert response["Cache-Control"] == "no-store, private"
     resource = json.loads(response.content)
     QuestionnaireResponse.model_validate(resource)
     assert resource["identifier"]["value"] == submission.display_reference

@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.models import HistoricalRecords
 
 from triage.engine import codes, comparison, rules
@@ -457,20 +458,22 @@ class Submission(models.Model):
 
 
 class Lookup(models.Model):
-    """One attempt to reach a summary by its code, kept for audit and for throttling: a member
-    of staff looking up a reference code (who, when, which code, what they were shown), a
-    staff download of a summary as a FHIR QuestionnaireResponse (``exported``), and an
-    anonymous guess at a private link that was never issued (``bad_link``, with no user)."""
+    """One attempt to reach a summary by its code, kept for audit: a member of staff looking up
+    a reference code (who, when, which code, what they were shown), a staff download of a
+    summary as a FHIR QuestionnaireResponse (``exported``), a superuser opening it in the admin
+    (``admin``), and an anonymous guess at a private link that was never issued (``bad_link``,
+    with no user; purged after a week). Rate limits count in ``RateCount``, not here."""
 
     OUTCOMES = [
-        ("found", "Found"),
-        ("mistyped", "Mistyped (check character wrong)"),
-        ("unknown", "No such code"),
-        ("expired", "Expired"),
-        ("deleted", "Deleted by the patient"),
-        ("limited", "Refused: too many lookups"),
-        ("bad_link", "Private link that was never issued"),
-        ("exported", "Downloaded as a FHIR QuestionnaireResponse"),
+        ("found", gettext_lazy("Found")),
+        ("mistyped", gettext_lazy("Mistyped (check character wrong)")),
+        ("unknown", gettext_lazy("No such code")),
+        ("expired", gettext_lazy("Expired")),
+        ("deleted", gettext_lazy("Deleted by the patient")),
+        ("limited", gettext_lazy("Refused: too many lookups")),
+        ("bad_link", gettext_lazy("Private link that was never issued")),
+        ("exported", gettext_lazy("Downloaded as a FHIR QuestionnaireResponse")),
+        ("admin", gettext_lazy("Opened in the admin by a superuser")),
     ]
 
     user = models.ForeignKey(
@@ -490,23 +493,34 @@ class Lookup(models.Model):
         values = {"who": self.username, "code": self.code, "outcome": self.get_outcome_display()}
         if self.outcome == "exported":
             return _("%(who)s downloaded %(code)s as FHIR") % values
+        if self.outcome == "admin":
+            return _("%(who)s opened %(code)s in the admin") % values
         if not self.username:
             return _("Someone without an account tried %(code)s (%(outcome)s)") % values
         return _("%(who)s looked up %(code)s (%(outcome)s)") % values
 
 
-class ApiCall(models.Model):
-    """One request to the cards API, kept only to count requests per address for its rate
-    limit (in the database, so every server process counts the same); no content is kept."""
+class RateCount(models.Model):
+    """How many requests one subject (a keyed hash of an address, an account id) made in one
+    window of one rate limit (triage/platform/throttle.py), so every server process counts the
+    same. One row per bucket, subject and window, counted up in a single statement; nothing
+    of what was sent is kept, and `purge_expired` deletes rows whose window has ended."""
 
-    address_hash = models.CharField(max_length=16)
-    created = models.DateTimeField(default=timezone.now)
+    bucket = models.CharField(max_length=20)
+    subject = models.CharField(max_length=64)
+    slot = models.BigIntegerField(help_text="When the window began, in seconds since 1970.")
+    hits = models.PositiveIntegerField(default=0)
+    ends = models.DateTimeField(db_index=True, help_text="When the window ends.")
 
     class Meta:
-        indexes = [models.Index(fields=["address_hash", "created"], name="apicall_address_created")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bucket", "subject", "slot"], name="ratecount_one_row_per_window"
+            )
+        ]
 
     def __str__(self):
-        return f"{self.address_hash} at {self.created:%Y-%m-%d %H:%M:%S}"
+        return f"{self.bucket} {self.subject}: {self.hits} until {self.ends:%Y-%m-%d %H:%M:%S}"
 
 
 class RulesetVersion(models.Model):

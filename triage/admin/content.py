@@ -21,6 +21,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -34,6 +35,8 @@ from triage.admin.forms import (
     SectionForm,
     SourceForm,
     SourceFormSet,
+    vouch,
+    vouched,
 )
 from triage.authoring import reviews, verdict, versions
 from triage.authoring.ruleset import load_ruleset
@@ -113,22 +116,46 @@ class AuthoringAdmin(SimpleHistoryAdmin):
         raise NotImplementedError
 
     def delete_view(self, request, object_id, extra_context=None):
+        """Deleting is checked like saving, and only when "Yes" is pressed: the GET is Django's
+        plain question and proves nothing, so no one can slow the site by opening it. The POST
+        runs the verdict (kept by the candidate's fingerprint); when patients' summaries would
+        change it shows the effect and asks again, with a signed token that lets the delete go
+        through without proving anything a second time."""
         obj = self.get_object(request, unquote(object_id))
-        extra_context = dict(extra_context or {})
-        if obj is not None and self.has_delete_permission(request, obj):
+        if (
+            request.method == "POST"
+            and obj is not None
+            and self.has_delete_permission(request, obj)
+        ):
             current = load_ruleset()
             candidate = self.without(obj, current)
-            refused = verdict.refusals(candidate)
-            if refused:
-                for refusal in refused:
-                    messages.error(request, f"{obj} cannot be deleted: {refusal.message}")
+            if vouched(request.POST.get(CONFIRM), current, candidate) is None:
                 opts = self.model._meta
-                return HttpResponseRedirect(
-                    reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
-                )
-            found = verdict.effect(current, candidate)
-            extra_context["effect"] = found
-            extra_context["examples"] = _examples(found, current)
+                change = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+                refused = verdict.refusals(candidate)
+                if refused:
+                    for refusal in refused:
+                        messages.error(request, f"{obj} cannot be deleted: {refusal.message}")
+                    return HttpResponseRedirect(change)
+                found = verdict.effect(current, candidate)
+                if not found.none:
+                    return TemplateResponse(
+                        request,
+                        "admin/triage/confirm_change.html",
+                        {
+                            **self.admin_site.each_context(request),
+                            "title": _("Check the effect of deleting this"),
+                            "opts": opts,
+                            "object": obj,
+                            "effect": found,
+                            "examples": _examples(found, current),
+                            "posted": [("post", "yes")],
+                            "confirm_name": CONFIRM,
+                            "token": vouch(current, candidate, found),
+                            "cancel_url": change,
+                            "deleting": True,
+                        },
+                    )
         return super().delete_view(request, object_id, extra_context)
 
     def delete_model(self, request, obj):

@@ -9,7 +9,9 @@ current one with this edit applied, without saving anything, asks the verdict ab
 shows each refusal beside the field it is about, or above the form when it is about the
 ruleset as a whole. If the edit would change any patient's summary, the formset asks for
 confirmation first: the admin shows the effect (``ModelAdmin.render_change_form``) and saves
-only when the same edit comes back confirmed.
+only when the same edit comes back confirmed. The confirmation carries a signed token that says
+this very edit passed every check and the proof, and what it changes: the confirmed save proves
+and counts nothing again, on whichever server process it lands (under a second).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.forms.models import BaseInlineFormSet
@@ -29,7 +32,31 @@ from triage.authoring.ruleset import load_ruleset
 from triage.engine import questions, rules
 from triage.models import Condition, Rule, Section, Source
 
-CONFIRM = "_confirm_effect"  # POST key carrying "current-version:candidate-version"
+CONFIRM = "_confirm_effect"  # POST key carrying the signed token below
+CONFIRM_SALT = "triage.admin.confirm"
+CONFIRM_MAX_AGE = 60 * 60  # seconds an editor may take to confirm
+
+
+def vouch(current: rules.RuleSet, candidate: rules.RuleSet, effect: verdict.Effect) -> str:
+    """The confirmation token: this edit, from `current` to `candidate` (by fingerprint),
+    passed every check and the proof and changes `effect.changed` of `effect.total` answer
+    combinations. Signed, so no one can make one for an edit that was not checked."""
+    payload = [current.version, candidate.version, effect.changed, effect.total]
+    return signing.dumps(payload, salt=CONFIRM_SALT)
+
+
+def vouched(token: str | None, current: rules.RuleSet, candidate: rules.RuleSet):
+    """(changed, total) when `token` vouches for this very edit on this very ruleset; None
+    otherwise (no token, tampered, older than an hour, or the rules changed meanwhile)."""
+    try:
+        before, after, changed, total = signing.loads(
+            token or "", salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE
+        )
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    if (before, after) != (current.version, candidate.version) or not current.version:
+        return None
+    return changed, total
 
 
 class ParentForm(forms.ModelForm):
@@ -238,6 +265,12 @@ class CheckedFormSet(BaseInlineFormSet):
             return
         current = load_ruleset()
         candidate, own = self.candidate(current)
+        counts = None if own else vouched(self.data.get(CONFIRM), current, candidate)
+        if counts is not None:  # confirmed: checked, proved and counted when it was shown
+            self.instance._change_reason = (
+                f"Changes the summary for {counts[0]:,} of {counts[1]:,} answer combinations"
+            )
+            return
         found = list(dict.fromkeys(own + verdict.refusals(candidate)))
         if found:
             rest = self.place(found)
@@ -255,17 +288,12 @@ class CheckedFormSet(BaseInlineFormSet):
             self.instance._change_reason = "No patient's summary changes"
             return
         self.effect = found_effect
-        self.token = f"{current.version}:{candidate.version}"
-        self.instance._change_reason = (
-            f"Changes the summary for {found_effect.changed:,} of {found_effect.total:,} "
-            "answer combinations"
+        self.token = vouch(current, candidate, found_effect)
+        self.needs_confirmation = True
+        raise ValidationError(
+            _("Check what this change does to patients' summaries, then confirm it."),
+            code="confirm",
         )
-        if self.data.get(CONFIRM) != self.token:
-            self.needs_confirmation = True
-            raise ValidationError(
-                _("Check what this change does to patients' summaries, then confirm it."),
-                code="confirm",
-            )
 
 
 class SourceFormSet(CheckedFormSet):

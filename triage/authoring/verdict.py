@@ -10,7 +10,9 @@ way in refuses the same things with the same codes and words.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 
 from triage.authoring import comparison, readability, translations
@@ -110,11 +112,48 @@ class Assessment:
     report: principles.Report | None  # the proof, when the checks let it run
 
 
+# --- kept by fingerprint ---------------------------------------------------------------------
+# The verdict and the effect depend on nothing but the rulesets' content, and a built ruleset's
+# version is a hash of that content: both are kept by version, so the same candidate (an edit
+# posted again, then confirmed; a delete asked about twice) is proved and counted once per
+# process. An unbuilt ruleset (version "") is never kept.
+KEPT = 32
+_kept: OrderedDict[Hashable, object] = OrderedDict()
+_kept_lock = threading.Lock()
+
+
+def _keep(key: Hashable, versions: tuple[str, ...], compute: Callable[[], object]):
+    if not all(versions):
+        return compute()
+    with _kept_lock:
+        if key in _kept:
+            _kept.move_to_end(key)
+            return _kept[key]
+    value = compute()
+    with _kept_lock:
+        _kept[key] = value
+        while len(_kept) > KEPT:
+            _kept.popitem(last=False)
+    return value
+
+
+def forget() -> None:
+    """Drop every kept verdict and effect (tests that change how the proof runs)."""
+    with _kept_lock:
+        _kept.clear()
+
+
 def assess(ruleset: RuleSet, *, stop_after: int = 1) -> Assessment:
     """Whatever the CHECKS find (unknown names, missing sources, advice, a missing mandatory
     section...) or, when they find nothing, the principles that break over the whole answer
     space (the first `stop_after` violations; 0 for all), each with an answer set that breaks
-    it. A proof over unknown names would mean nothing, so it runs only when the checks pass."""
+    it. A proof over unknown names would mean nothing, so it runs only when the checks pass.
+    Kept by the ruleset's fingerprint (its version)."""
+    key = ("assess", ruleset.version, stop_after)
+    return _keep(key, (ruleset.version,), lambda: _assess(ruleset, stop_after))
+
+
+def _assess(ruleset: RuleSet, stop_after: int) -> Assessment:
     found = checked(ruleset)
     if found:
         return Assessment(found, None)
@@ -210,7 +249,12 @@ def _compare(before: list[Shown], after: list[Shown], old: RuleSet, new: RuleSet
 def effect(before: RuleSet, after: RuleSet, *, limit: int = 3) -> Effect:
     """How many answer combinations would get a different summary (other sections, another
     order, other text or other reasons) if `after` replaced `before`, with up to `limit`
-    examples of different kinds."""
+    examples of different kinds. Kept by the two rulesets' fingerprints."""
+    key = ("effect", before.version, after.version, limit)
+    return _keep(key, (before.version, after.version), lambda: _effect(before, after, limit))
+
+
+def _effect(before: RuleSet, after: RuleSet, limit: int) -> Effect:
     # Classes fine enough for both rulesets: no rule of either can tell their members apart.
     both = RuleSet(sections={}, rules=before.rules + after.rules)
     total = changed = 0

@@ -25,6 +25,7 @@ from triage.models import Lookup, Submission
 from triage.platform import throttle
 from triage.platform.pages import show
 from triage.platform.roles import CLINIC_STAFF as STAFF_GROUP
+from triage.summary import converters  # noqa: F401  (registers <reference:...>)
 from triage.summary.access import road
 from triage.summary.comparison import comparison_context
 from triage.summary.context import summary_context
@@ -100,9 +101,13 @@ def lookup(request):
     if request.method == "POST" and form.is_valid():
         code = form.cleaned_data["code"]
         address = throttle.address_hash(request)
-        if throttle.lookups_over_limit(request.user, address):
+        wait = throttle.staff_lookup_wait(request, address)
+        if wait is not None:
             throttle.record_lookup(request, code=code, outcome="limited", address=address)
-            return show(request, "too_many_lookups", minutes=throttle.lookup_minutes())
+            limit = throttle.STAFF_LOOKUPS_PER_ACCOUNT
+            refused = show(request, "too_many_lookups", minutes=limit.minutes)
+            refused["Retry-After"] = str(wait)
+            return refused
         submission = Submission.objects.filter(reference=code).first()
         outcome = lookup_outcome(code, submission)
         throttle.record_lookup(
@@ -198,11 +203,11 @@ class StaffLoginView(auth_views.LoginView):
 urlpatterns = (
     [
         path("", lookup, name="lookup"),
-        path("summaries/<str:reference>/", staff_summary, name="summary"),
-        path("summaries/<str:reference>/sheet/", staff_sheet, name="sheet"),
-        path("summaries/<str:reference>/compare/", staff_compare, name="compare"),
+        path("summaries/<reference:reference>/", staff_summary, name="summary"),
+        path("summaries/<reference:reference>/sheet/", staff_sheet, name="sheet"),
+        path("summaries/<reference:reference>/compare/", staff_compare, name="compare"),
         path(
-            "summaries/<str:reference>/questionnaire-response.json",
+            "summaries/<reference:reference>/questionnaire-response.json",
             staff_response,
             name="fhir-response",
         ),

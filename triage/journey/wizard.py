@@ -10,9 +10,10 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 from formtools.wizard.forms import ManagementForm
-from formtools.wizard.views import NamedUrlSessionWizardView
+from formtools.wizard.views import NamedUrlWizardView
 
 from triage.engine import journey, questions
 from triage.engine.journey import CHECK, Detour
@@ -22,11 +23,12 @@ from triage.platform.pages import show
 
 
 @require_safe  # GET, and HEAD for uptime checks
+@cache_control(no_cache=True)  # the one page meant to be found: no answers on it
 def start(request: HttpRequest) -> HttpResponse:
     return render(request, "triage/start.html")
 
 
-class QuestionnaireWizard(CheckAnswersMixin, NamedUrlSessionWizardView):
+class QuestionnaireWizard(CheckAnswersMixin, NamedUrlWizardView):
     form_list = [(q.key, FORMS[q.key]) for q in questions.QUESTIONS]
     condition_dict = {
         q.key: (lambda wizard, q=q: questions.applies(q, wizard.answers()))
@@ -34,7 +36,7 @@ class QuestionnaireWizard(CheckAnswersMixin, NamedUrlSessionWizardView):
         if q.asked_when
     }
     template_name = "triage/question.html"
-    storage_name = "triage.journey.storage.QuietSessionStorage"
+    storage_name = "triage.journey.storage.SignedCookieStorage"  # no server-side row
     http_method_names = ["get", "post"]
     _answers: dict[str, object] | None = None  # cached per request by answers()
 
@@ -89,9 +91,9 @@ class QuestionnaireWizard(CheckAnswersMixin, NamedUrlSessionWizardView):
         if detour:
             return self.take_detour(detour)
         if not self.started:  # the first question, where a fresh journey begins
-            request.session.pop(CHANGE_FLAG, None)
+            self.storage.set_flag(CHANGE_FLAG, False)
         elif "change" in request.GET:
-            request.session[CHANGE_FLAG] = True
+            self.storage.set_flag(CHANGE_FLAG, True)
         self.storage.current_step = step
         return self.render(self.get_form(step=step, data=self.storage.get_step_data(step)))
 
@@ -114,7 +116,7 @@ class QuestionnaireWizard(CheckAnswersMixin, NamedUrlSessionWizardView):
         if not form.is_valid():
             return self.render(form, status=400 if form.is_tampered() else 200)
         self.save_step(step, form)
-        changing = bool(request.session.get(CHANGE_FLAG))
+        changing = self.storage.flag(CHANGE_FLAG)
         following = journey.next_step(step, self.answers(), changing=changing)
         if following != CHECK:
             self.storage.current_step = following  # so the GET that follows writes nothing
@@ -153,7 +155,7 @@ class QuestionnaireWizard(CheckAnswersMixin, NamedUrlSessionWizardView):
     def get_context_data(self, form, **kwargs):
         context = super().get_context_data(form=form, **kwargs)
         question = form.question
-        changing = bool(self.request.session.get(CHANGE_FLAG))
+        changing = self.storage.flag(CHANGE_FLAG)
         back_step = None if changing else journey.previous_step(question.key, self.answers())
         back_url = self.step_url(CHECK) if changing else None
         if not changing and back_step is None:

@@ -95,20 +95,26 @@ def own_submission(request: HttpRequest, pk) -> tuple[Submission | None, HttpRes
 def linked_submission(
     request: HttpRequest, token: str
 ) -> tuple[Submission | None, HttpResponse | None]:
-    """The summary a private link opens. A link we never issued is a 404 and is counted with
-    the staff lookups, so links cannot be guessed faster than codes."""
-    address = throttle.address_hash(request)
-    if throttle.lookups_over_limit(None, address):
-        throttle.record_lookup(
-            request, code=throttle.PRIVATE_LINK, outcome="limited", address=address
-        )
-        return None, show(request, "too_many_links", minutes=throttle.lookup_minutes())
-    submission = Submission.objects.filter(private_token=token).first()
-    if submission is None and not private_links.was_issued(token):
+    """The summary a private link opens.
+
+    A link that carries our MAC is never counted or refused: it was issued, so it is either
+    the summary (200) or a summary that has gone (410). A link without it was never issued:
+    a 404, counted in a bucket of its own (guesses from one address), so guessing links can
+    neither be fast nor hold up a real link or a staff lookup from the same address.
+    """
+    if not private_links.was_issued(token):
+        address = throttle.address_hash(request)
+        wait = throttle.link_guess_wait(address)
+        if wait is not None:
+            limit = throttle.LINK_GUESSES_PER_ADDRESS
+            refused = show(request, "too_many_links", minutes=limit.minutes)
+            refused["Retry-After"] = str(wait)
+            return None, refused
         throttle.record_lookup(
             request, code=throttle.PRIVATE_LINK, outcome="bad_link", address=address
         )
         return None, show(request, "link_not_found")
+    submission = Submission.objects.filter(private_token=token).first()
     if submission is None or submission.is_deleted or submission.is_expired:
         return None, gone(request, submission)
     return submission, None

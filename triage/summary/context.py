@@ -86,7 +86,14 @@ def summary_context(
     rows = [
         {"label": label, "answer": answer} for label, answer in questions.answers_in_words(answers)
     ]
-    link = reverse("triage:link", kwargs={"token": submission.private_token})
+    staff_view = access.kind == "staff"
+    # The private link is the patient's: it opens the summary with no lookup recorded and
+    # can delete it, so it never appears on a page (or a printout) reached by clinic staff.
+    link = (
+        None if staff_view else reverse("triage:link", kwargs={"token": submission.private_token})
+    )
+    if link and request:
+        link = request.build_absolute_uri(link)
     return {
         "submission": submission,
         "cards": cards,
@@ -94,8 +101,8 @@ def summary_context(
         "signs": [s for c in cards for s in c["signs"]],
         "notes": notes,
         "access": access,
-        "staff_view": access.kind == "staff",
-        "private_link": request.build_absolute_uri(link) if request else link,
+        "staff_view": staff_view,
+        "private_link": link,
         "not_approval": registries.NOT_APPROVAL,
         # "Compare your options" (summary/comparison.py), when this summary stored a grid.
         "compare_url": access.compare_url if (submission.comparison or {}).get("columns") else "",

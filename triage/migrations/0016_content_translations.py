@@ -34,7 +34,7 @@ def give_editors_the_translations(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('triage', '0013_comparison_grid_and_priorities'),
+        ('triage', '0015_clinic_staff_lose_view_submission'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
