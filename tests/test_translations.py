@@ -434,3 +434,15 @@ def test_the_fixture_files_are_read_by_the_one_format(loaded_rules, tmp_path):
         call_command("load_rules", str(path))
     assert (ROOT / "fixtures" / "es-sections.json").read_text().startswith("[\n  {")
     assert shipped_row("triage.section", "hsct-risks")
+
+
+def test_the_sheet_follows_the_summarys_language(loaded_rules, client):
+    finish(client, people.REFRACTORY_MS_HIGH_RISK)
+    submission = Submission.objects.latest("created")
+    es = {t.key: t.texts for t in Translation.objects.filter(kind="section")}
+    with spanish():
+        sheet = client.get(reverse("triage:sheet", args=[submission.pk])).content.decode()
+    assert es["hsct-risks"]["summary"] in sheet
+    assert "¿" in sheet  # the five questions, read from the Spanish questions-to-ask
+    english = client.get(reverse("triage:sheet", args=[submission.pk])).content.decode()
+    assert es["hsct-risks"]["summary"] not in english and "¿" not in english
