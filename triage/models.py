@@ -367,7 +367,8 @@ class Translation(models.Model):
     updated = models.DateTimeField(default=timezone.now)  # loaddata sets no auto_now field
 
     objects = TranslationManager()
-    history = HistoricalRecords()
+    # load_rules saves rows "raw", resetting the timestamps: history records what was said.
+    history = HistoricalRecords(excluded_fields=["created", "updated"])
 
     class Meta:
         ordering = ["language", "kind", "key"]
