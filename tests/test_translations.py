@@ -33,7 +33,7 @@ from triage.authoring.ruleset import load_ruleset
 from triage.engine import advice, principles, regions
 from triage.engine import translations as engine
 from triage.engine.rules import evaluate
-from triage.models import Cell, Section, Submission, Translation
+from triage.models import Cell, Option, Section, Submission, Translation
 from triage.summary.comparison import comparison_context
 from triage.summary.context import summary_context
 from triage.summary.translations import spanish_available
@@ -446,3 +446,11 @@ def test_the_sheet_follows_the_summarys_language(loaded_rules, client):
     assert "¿" in sheet  # the five questions, read from the Spanish questions-to-ask
     english = client.get(reverse("triage:sheet", args=[submission.pk])).content.decode()
     assert es["hsct-risks"]["summary"] not in english and "¿" not in english
+
+
+def test_the_admin_add_and_change_pages_show_the_english(loaded_rules, client):
+    client.force_login(editor())
+    assert client.get(reverse("admin:triage_translation_add")).status_code == 200
+    stored = Translation.objects.get(kind="option", key="hsct")
+    page = client.get(change_url(stored)).content.decode()
+    assert "Current" in page and Option.objects.get(slug="hsct").title in page
