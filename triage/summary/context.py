@@ -16,6 +16,7 @@ from triage.engine.slugs import TOURISM_WARNING
 from triage.models import Submission
 from triage.summary import registries
 from triage.summary.access import Access, road
+from triage.summary.translations import content_language, localised_cards
 
 
 def named_signs(card: Mapping, answers: Mapping[str, object]) -> list[str]:
@@ -53,15 +54,23 @@ def source_notes(cards: list[dict]) -> list[dict]:
 
 
 def summary_context(
-    submission: Submission, *, request: HttpRequest | None = None, access: Access | None = None
+    submission: Submission,
+    *,
+    request: HttpRequest | None = None,
+    access: Access | None = None,
+    language: str | None = None,
 ) -> dict:
+    """The summary page's context. Its sections are in `language` ("en" for the staff's
+    "Print in English"; by default the page's language, ``translations.content_language``):
+    each stored card translated where a translation of its stored English exists, else in
+    English with ``card.notice`` (in Spanish) and ``card.language`` "en" (principle 13)."""
     answers: Mapping[str, object] = submission.answers
     access = access or road("session", submission)
     notes = source_notes(submission.result)
     note_number = {n["url"]: n["number"] for n in notes}
+    shown_in = content_language(submission, language)
     cards = []
-    for stored in submission.result:
-        card = dict(stored)
+    for card in localised_cards(submission.result, shown_in):
         # parts about one region each ("What is approved in the UK", ...): theirs first
         card["detail"] = region_first(str(card.get("detail", "")), answers.get("region"))
         card["signs"] = named_signs(card, answers)
@@ -98,4 +107,5 @@ def summary_context(
         # "Compare your options" (summary/comparison.py), when this summary stored a grid.
         "compare_url": access.compare_url if (submission.comparison or {}).get("columns") else "",
         "retention_days": settings.SUMMARY_RETENTION_DAYS,
+        "content_language": shown_in,
     }

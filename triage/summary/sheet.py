@@ -72,8 +72,16 @@ def answers_line(answers: Mapping[str, object], signs: list[str]) -> str:
     return "; ".join(parts)
 
 
-def sheet_context(submission: Submission, *, request: HttpRequest, access: Access) -> dict:
-    context = summary_context(submission, request=request, access=access)
+def sheet_context(
+    submission: Submission,
+    *,
+    request: HttpRequest,
+    access: Access,
+    language: str | None = None,
+) -> dict:
+    """The sheet in `language` (by default the page's; "en" for the staff's "Print in
+    English"): key points, questions and priorities follow it (summary/translations.py)."""
+    context = summary_context(submission, request=request, access=access, language=language)
     cards = context["cards"]
     by_slug = {c["slug"]: c for c in cards}
     trials = [c for c in cards if c.get("registry_links")]
@@ -92,7 +100,7 @@ def sheet_context(submission: Submission, *, request: HttpRequest, access: Acces
             "key_questions": key_questions(asking["detail"]) if asking else [],
             "notice": notice.get("summary", ""),
             # What the person marked in "Compare your options", in the rows' own words.
-            "priorities": priority_questions(submission),
+            "priorities": priority_questions(submission, language),
             # The comparison's address on paper, for the patient's roads: a private link's
             # secret is the patient's to give, never printed from the staff road.
             "compare_link": request.build_absolute_uri(
