@@ -76,3 +76,13 @@ def pytest_terminal_summary(terminalreporter):
 
     for name, line in STATS.items():
         terminalreporter.write_line(f"{name}: {line}")
+
+
+@pytest.fixture(autouse=True)
+def spanish_offered_without_asking(monkeypatch):
+    """The switcher asks the database, at most once a minute, whether Spanish may be offered;
+    tests that render pages without a database take the shipped answer (yes), and the test of
+    the switcher itself asks afresh."""
+    from triage.summary import context_processors
+
+    monkeypatch.setattr(context_processors, "_offered", {"until": float("inf"), "value": True})

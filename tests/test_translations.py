@@ -17,8 +17,8 @@ import textstat
 from django.core.checks import run_checks
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.test import override_settings
 from django.urls import reverse
+from django.utils import translation
 from textstat.textstat import textstatistics
 
 from tests import answers as people
@@ -84,9 +84,9 @@ def coded_lines(text):
 
 
 def spanish():
-    """Pages in Spanish, as the interface's LocaleMiddleware will make them (the test client
-    does not keep a language activated around its requests, so Spanish is the default here)."""
-    return override_settings(USE_I18N=True, LANGUAGE_CODE="es")
+    """Spanish addresses (/es/...): reverse() follows the active language, and LocaleMiddleware
+    makes the pages there Spanish."""
+    return translation.override("es")
 
 
 def edit_english_body(slug):
@@ -325,8 +325,10 @@ def test_print_in_english_and_the_english_page_are_untouched(loaded_rules, clien
         assert all(not c["notice"] for c in english)
         spanish_cards = summary_context(submission)["cards"]  # the page's language: Spanish
     assert spanish_cards[0]["title"] == "Esto es información, no consejo médico"
-    page = client.get(reverse("triage:summary", args=[submission.pk])).content.decode()
-    assert "This is information, not medical advice" in page and NOTICE not in page
+    english_chosen = {"lang": "en"}  # a Spanish summary opens in Spanish unless English is chosen
+    page = client.get(reverse("triage:summary", args=[submission.pk]), english_chosen)
+    assert "This is information, not medical advice" in page.content.decode()
+    assert NOTICE not in page.content.decode()
 
 
 def test_the_spanish_comparison_follows_the_stored_grid_and_the_region(loaded_rules, client):
@@ -454,3 +456,15 @@ def test_the_admin_add_and_change_pages_show_the_english(loaded_rules, client):
     stored = Translation.objects.get(kind="option", key="hsct")
     page = client.get(change_url(stored)).content.decode()
     assert "Current" in page and Option.objects.get(slug="hsct").title in page
+
+
+def test_the_switcher_offers_spanish_only_while_the_mandatory_sections_are_translated(
+    loaded_rules, client, monkeypatch
+):
+    from triage.summary import context_processors
+
+    monkeypatch.setattr(context_processors, "_offered", {"until": 0.0, "value": False})
+    assert 'id="language-switch"' in client.get("/").content.decode()
+    Translation.objects.filter(kind="section", key="not-medical-advice").delete()
+    context_processors._offered["until"] = 0.0  # as after RECHECK_SECONDS
+    assert 'id="language-switch"' not in client.get("/").content.decode()

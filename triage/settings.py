@@ -97,7 +97,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "triage.summary.context_processors.service",
-                "triage.platform.languages.switcher",
+                "triage.summary.context_processors.language_switch",
             ],
         },
     },

@@ -9,8 +9,7 @@ without such a translation is shown in English, with a notice in Spanish (princi
 
 * ``content_language(submission, language)``: the language to show content in: `language` when
   given (the staff "Print in English" link passes "en"), else the page's active language
-  (``django.utils.translation.get_language()``), else, while the interface is not translated
-  (``USE_I18N`` off), the summary's own ``language``.
+  (``django.utils.translation.get_language()``; a summary's own pages open in its language).
 * ``localised_cards`` and ``localised_grid``: the stored cards and grid in that language.
 * ``spanish_available()``: whether Spanish may be offered (the language switcher asks): only
   while every mandatory section has a current Spanish translation. Cached per ruleset version.
@@ -21,7 +20,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Mapping
 
-from django.conf import settings
 from django.utils.translation import get_language
 
 from triage.authoring.ruleset import active_ruleset
@@ -46,12 +44,7 @@ def _index(ruleset: RuleSet) -> translations.Index:
 
 def content_language(submission: object = None, language: str | None = None) -> str:
     """ "es" or "en": the language a summary's content is shown in (see the module's text)."""
-    if language:
-        chosen = language
-    elif settings.USE_I18N:
-        chosen = get_language() or translations.ENGLISH
-    else:
-        chosen = getattr(submission, "language", translations.ENGLISH) or translations.ENGLISH
+    chosen = language or get_language() or translations.ENGLISH
     code = str(chosen).split("-")[0].lower()
     return code if code in translations.LANGUAGES else translations.ENGLISH
 
