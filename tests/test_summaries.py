@@ -3,6 +3,7 @@ appointment sheet, and the pages an expired, deleted or wrong link answers with.
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import timedelta
 
@@ -204,6 +205,28 @@ def test_the_sheet_holds_what_the_appointment_needs(client):
     assert len(picked) == 5
     for question in picked:
         assert question.replace("'", "&#x27;") in page
+
+
+def answers_line(page: str) -> str:
+    return html.unescape(re.search(r'<p class="sheet__answers">(.*?)</p>', page, re.S).group(1))
+
+
+@pytest.mark.parametrize(
+    ("offer_features", "said"),
+    [
+        (["pay_upfront", "travel_abroad", "testimonials"], "3 warning signs (named below)"),
+        (["same_day_procedure"], "1 warning sign (named below)"),
+        (["none_of_these"], "None of these"),
+        (["not_sure"], "I'm not sure"),
+    ],
+)
+def test_the_sheets_answers_line_says_what_the_offer_included(offer_features, said):
+    answers = {**people.OFFERED_ABROAD, "offer_features": offer_features}
+    submission = submission_create(answers=answers)
+    line = answers_line(Client().get(f"/s/{submission.private_token}/sheet/").content.decode())
+    assert f"What the offer included: {said};" in line
+    assert line.startswith("Condition: Progressive multiple sclerosis (MS);")
+    assert "Offered a stem-cell treatment: Yes;" in line
 
 
 def test_the_five_questions_are_picked_from_the_sections_own_order():
