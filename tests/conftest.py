@@ -1,13 +1,12 @@
-from pathlib import Path
-
 import pytest
 from django.core.management import call_command
 
+from tests import answers as people
+from tests.factories import editor
+from tests.shipped import FIXTURES
 from triage.authoring.files import load_files
 from triage.authoring.ruleset import clear_ruleset_cache
-
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = sorted((ROOT / "fixtures").glob("*.json"))
+from triage.engine import principles
 
 
 @pytest.fixture(scope="session")
@@ -29,6 +28,25 @@ def loaded_rules(db):
     clear_ruleset_cache()
     yield
     clear_ruleset_cache()
+
+
+@pytest.fixture
+def proof_over_the_people(request, monkeypatch):
+    """Unless a test is marked full_proof: an admin save's principles proof and effect count
+    cover the named people (each counted once) instead of every class of the answer space,
+    which test_principles.py proves."""
+    if request.node.get_closest_marker("full_proof") is None:
+        named = [getattr(people, name) for name in dir(people) if name.isupper()]
+        monkeypatch.setattr(
+            principles, "answer_classes", lambda ruleset: ((dict(a), 1) for a in named)
+        )
+
+
+@pytest.fixture
+def editor_client(client):
+    """The test client, signed in as a content editor (Edith)."""
+    client.force_login(editor(username="edith"))
+    return client
 
 
 def pytest_terminal_summary(terminalreporter):

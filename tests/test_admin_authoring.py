@@ -6,7 +6,7 @@ is wrong, or show the effect on patients' summaries and save only once that is c
 
 Every save runs the principles proof and the effect count. Over the whole answer space that
 takes seconds, so the tests about form plumbing run them over the named people only
-(``proof_over_the_people``); the tests marked ``full_proof`` (refusals and counts) keep the whole
+(the ``proof_over_the_people`` fixture); the tests marked ``full_proof`` (refusals and counts) keep the whole
 space.
 """
 
@@ -17,7 +17,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from tests import answers as people
-from tests.admin_posts import form_data
+from tests.admin_posts import change_url, condition_prefix, confirm, form_data, open_change, page
 from tests.factories import CLINIC_STAFF, EDITORS, clinic_staff, editor
 from triage.authoring.files import ruleset_from_objects
 from triage.authoring.ruleset import load_ruleset
@@ -26,59 +26,8 @@ from triage.engine.rules import evaluate
 from triage.models import Condition, Rule, RulesetVersion, Section
 from triage.summary.services import submission_create
 
-pytestmark = pytest.mark.usefixtures("loaded_rules")
+pytestmark = pytest.mark.usefixtures("loaded_rules", "proof_over_the_people")
 full_proof = pytest.mark.full_proof
-
-PEOPLE = [getattr(people, name) for name in dir(people) if name.isupper()]
-
-
-@pytest.fixture(autouse=True)
-def proof_over_the_people(request, monkeypatch):
-    """Unless a test is marked full_proof: the proof and the effect count cover the named
-    people (each counted once) instead of every class of the answer space."""
-    if request.node.get_closest_marker("full_proof") is None:
-        monkeypatch.setattr(
-            principles, "answer_classes", lambda ruleset: ((dict(a), 1) for a in PEOPLE)
-        )
-
-
-def change_url(obj):
-    return reverse(f"admin:triage_{obj._meta.model_name}_change", args=[obj.pk])
-
-
-def open_change(client, obj):
-    response = client.get(change_url(obj))
-    assert response.status_code == 200
-    return form_data(response)
-
-
-def confirm(client, url, response):
-    """Press "Confirm and save" on the confirmation page."""
-    assert response.status_code == 200
-    assert "admin/triage/confirm_change.html" in [t.name for t in response.templates]
-    data = {}
-    for name, value in response.context["posted"]:
-        data.setdefault(name, []).append(value)
-    data[response.context["confirm_name"]] = response.context["token"]
-    return client.post(url, data)
-
-
-def condition_prefix(data, question):
-    for key, value in data.items():
-        if key.startswith("conditions-") and key.endswith("-question") and value == question:
-            return key.removesuffix("-question")
-    raise AssertionError(f"no condition on {question}")
-
-
-def page(response):
-    return response.content.decode()
-
-
-@pytest.fixture
-def editor_client(client):
-    client.force_login(editor(username="edith"))
-    return client
-
 
 # --- roles ------------------------------------------------------------------------------
 

@@ -16,8 +16,8 @@ from django.db import OperationalError
 from django.urls import reverse
 
 from tests.admin_posts import form_data as admin_form_data
-from tests.conftest import FIXTURES
 from tests.factories import editor
+from tests.shipped import FIXTURES
 from triage.authoring import verdict
 from triage.authoring.files import load_files, ruleset_from_objects, ruleset_objects
 from triage.authoring.loading import RulesetRefused, ruleset_load

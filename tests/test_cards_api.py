@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from tests import answers as people
-from tests.test_commands import run_evaluate
+from tests.clients import run_evaluate
 from triage.engine import fhir, questions
 from triage.fhir import views as fhir_views
 from triage.models import ApiCall, Submission

@@ -10,26 +10,14 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from tests import answers as people
-from tests.conftest import FIXTURES, ROOT
+from tests.clients import run_evaluate
+from tests.shipped import FIXTURES, ROOT
 from triage.authoring.files import load_files
 from triage.authoring.ruleset import load_ruleset
 from triage.engine import principles
 from triage.models import Condition, Rule, Section
 
 pytestmark = pytest.mark.usefixtures("loaded_rules")
-
-
-def run_evaluate(stdin_text, *flags):
-    """Run the real command in a subprocess, as a person at a shell would."""
-    return subprocess.run(
-        [sys.executable, "manage.py", "evaluate", *flags],
-        input=stdin_text,
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={"DJANGO_SETTINGS_MODULE": "tests.settings", "PATH": "/usr/bin:/bin"},
-        check=False,
-    )
 
 
 def test_evaluate_prints_cards_shaped_like_cds_hooks_cards(tmp_path):

@@ -13,8 +13,8 @@ from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 
 from tests import answers as people
 from tests import samples
+from tests.clients import staff_client
 from tests.journey import finish
-from tests.test_staff import staff_client
 from triage.engine import fhir, questions
 from triage.models import Lookup, Submission
 

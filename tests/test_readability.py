@@ -9,7 +9,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from tests.test_admin_authoring import change_url, confirm, editor_client, open_change, page  # noqa: F401
+from tests.admin_posts import change_url, confirm, open_change, page
+from tests.shipped import SECTION_ROWS
 from triage.authoring import readability
 from triage.models import Section
 
@@ -68,7 +69,8 @@ def test_easy_text_passes_fairly_hard_text_warns_and_hard_text_is_refused():
 pytestmark = pytest.mark.usefixtures("loaded_rules")
 
 
-def test_the_admin_refuses_a_body_above_grade_10_naming_the_hardest_sentence(editor_client):  # noqa: F811
+@pytest.mark.usefixtures("proof_over_the_people")
+def test_the_admin_refuses_a_body_above_grade_10_naming_the_hardest_sentence(editor_client):
     section = Section.objects.get(slug="evidence-lupus")
     data = open_change(editor_client, section)
     data["body"] = HARD_BODY
@@ -78,7 +80,8 @@ def test_the_admin_refuses_a_body_above_grade_10_naming_the_hardest_sentence(edi
     assert Section.objects.get(slug="evidence-lupus").body == section.body
 
 
-def test_the_admin_refuses_a_key_point_above_grade_12_naming_it(editor_client):  # noqa: F811
+@pytest.mark.usefixtures("proof_over_the_people")
+def test_the_admin_refuses_a_key_point_above_grade_12_naming_it(editor_client):
     section = Section.objects.get(slug="evidence-lupus")
     data = open_change(editor_client, section)
     data["summary"] = HARD_KEY_POINT
@@ -88,7 +91,8 @@ def test_the_admin_refuses_a_key_point_above_grade_12_naming_it(editor_client): 
     assert Section.objects.get(slug="evidence-lupus").summary == section.summary
 
 
-def test_the_admin_saves_a_fairly_hard_key_point_with_a_warning(editor_client):  # noqa: F811
+@pytest.mark.usefixtures("proof_over_the_people")
+def test_the_admin_saves_a_fairly_hard_key_point_with_a_warning(editor_client):
     section = Section.objects.get(slug="evidence-lupus")
     url = change_url(section)
     data = open_change(editor_client, section)
@@ -109,9 +113,9 @@ def _section_row(**fields):
 
 
 def _shipped(slug):
-    from tests.test_content import ROWS
-
-    return next(r for r in ROWS if r["model"] == "triage.section" and r["fields"]["slug"] == slug)
+    return next(
+        r for r in SECTION_ROWS if r["model"] == "triage.section" and r["fields"]["slug"] == slug
+    )
 
 
 @pytest.mark.parametrize(

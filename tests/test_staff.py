@@ -6,15 +6,15 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from tests import answers as people
+from tests.clients import staff_client
 from tests.journey import finish
-from triage.clinic.views import STAFF_GROUP
 from triage.engine import codes
 from triage.models import Lookup, Submission
 from triage.platform.throttle import LOOKUPS_PER_ADDRESS, LOOKUPS_PER_USER
@@ -92,15 +92,6 @@ def test_a_stranger_cannot_delete_a_summary(client):
 
 
 # --- staff ------------------------------------------------------------------------------------
-
-
-def staff_client(username="nurse"):
-    user = User.objects.create_user(username, password="a long test password")
-    group, _ = Group.objects.get_or_create(name=STAFF_GROUP)
-    user.groups.add(group)
-    browser = Client()
-    browser.force_login(user)
-    return browser
 
 
 def test_anonymous_visitors_are_sent_to_sign_in():

@@ -13,8 +13,8 @@ from django.test import Client
 from django.utils import timezone
 
 from tests import answers as people
+from tests.clients import staff_client
 from tests.journey import finish
-from tests.test_staff import staff_client
 from triage.engine import questions
 from triage.engine.rules import evaluate
 from triage.models import Lookup, Submission
