@@ -4,6 +4,7 @@ from django.core.management import call_command
 from tests import answers as people
 from tests.factories import editor
 from tests.shipped import FIXTURES
+from tests.stats import STATS
 from triage.authoring.files import load_files
 from triage.authoring.ruleset import clear_ruleset_cache
 from triage.engine import principles
@@ -49,8 +50,18 @@ def editor_client(client):
     return client
 
 
-def pytest_terminal_summary(terminalreporter):
-    from tests.stats import STATS
+def pytest_sessionfinish(session):
+    """Under pytest-xdist a worker hands the numbers it measured to the main process."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["stats"] = dict(STATS)
 
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    STATS.update(getattr(node, "workeroutput", {}).get("stats", {}))
+
+
+def pytest_terminal_summary(terminalreporter):
     for name, line in STATS.items():
         terminalreporter.write_line(f"{name}: {line}")
