@@ -22,6 +22,7 @@ Run:
     .venv/bin/python benchmarks/mutants.py triage/engine/journey.py --jobs 1
     .venv/bin/python benchmarks/mutants.py --list                 # the mutants, without running
     .venv/bin/python benchmarks/mutants.py --sample 40 --seed 1   # a quick random sample
+    .venv/bin/python benchmarks/mutants.py --match "journey.py:(78|79):"  # some lines only
 
 It prints each survivor (file, line, the change) and the score: killed / total.
 """
@@ -32,7 +33,9 @@ import argparse
 import ast
 import os
 import random
+import re
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -52,6 +55,9 @@ TESTS: dict[str, list[str]] = {
         "tests/test_not_sure.py",
         "tests/test_journey.py",
         "tests/test_summaries.py",
+        "tests/test_cards_api.py",
+        "tests/test_admin_authoring.py::"
+        "test_a_condition_offers_questions_and_derived_terms_by_the_names_editors_read",
     ],
     "triage/engine/rules.py": [
         "tests/test_rules.py",
@@ -120,7 +126,8 @@ class Mutant:
 
 
 def _segments(tree: ast.AST) -> set[int]:
-    """Ids of nodes inside f-strings and annotations, whose positions are not safe to edit."""
+    """Ids of nodes not to mutate: inside f-strings and annotations (their positions are not
+    safe to edit) and decorators."""
     skip: set[int] = set()
     for node in ast.walk(tree):
         inner: list[ast.AST] = []
@@ -130,6 +137,8 @@ def _segments(tree: ast.AST) -> set[int]:
             inner = [node.annotation]
         elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and node.returns:
             inner = [node.returns]
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            inner += node.decorator_list  # @dataclass(frozen=True): no behaviour to test
         for top in inner:
             skip.update(id(n) for n in ast.walk(top))
     return skip
@@ -242,10 +251,10 @@ def mutants_of(path: str) -> list[Mutant]:
     return found
 
 
-def make_copy() -> Path:
+def make_copy(tests_from: Path | None = None) -> Path:
     place = Path(tempfile.mkdtemp(prefix="mutants-"))
     for name in COPIED:
-        source = ROOT / name
+        source = tests_from if name == "tests" and tests_from else ROOT / name
         if source.is_dir():
             shutil.copytree(source, place / name, ignore=shutil.ignore_patterns("__pycache__"))
         else:
@@ -254,6 +263,11 @@ def make_copy() -> Path:
         if (ROOT / name).exists():
             (place / name).symlink_to((ROOT / name).resolve())
     return place
+
+
+def _has(place: Path, test: str) -> bool:
+    path, _, name = test.partition("::")
+    return (place / path).exists() and (not name or f"def {name}(" in (place / path).read_text())
 
 
 # Imported once by this script, before any mutant: every mutant's pytest is a fork of this
@@ -313,6 +327,15 @@ def run_all(mutants, places, limits, report) -> None:
     pending = list(mutants)
     running: dict[int, tuple[Mutant, Path, float]] = {}
     free = list(places)
+    try:
+        _run(pending, running, free, limits, report)
+    finally:  # interrupted: stop the children still running
+        for pid in running:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+
+
+def _run(pending, running, free, limits, report) -> None:
     while pending or running:
         while pending and free:
             mutant, place = pending.pop(0), free.pop()
@@ -324,7 +347,7 @@ def run_all(mutants, places, limits, report) -> None:
             done, status = os.waitpid(pid, os.WNOHANG)
             if not done:
                 if time.monotonic() - started > limits[mutant.path]:
-                    os.kill(pid, 9)
+                    os.kill(pid, signal.SIGKILL)
                     os.waitpid(pid, 0)
                     outcome = "timeout"
                 else:
@@ -344,12 +367,27 @@ def main() -> int:
     parser.add_argument("--list", action="store_true", help="list the mutants and stop")
     parser.add_argument("--sample", type=int, default=0, help="run only this many, at random")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--no-baseline",
+        action="store_true",
+        help="skip running each module's tests unmutated first (then every mutant may take --timeout)",
+    )
+    parser.add_argument("--timeout", type=float, default=600, help="seconds per mutant at most")
+    parser.add_argument(
+        "--tests-from",
+        type=Path,
+        help="another tests/ folder (an older commit's, to compare scores); test files it lacks are left out",
+    )
+    parser.add_argument(
+        "--match", default="", help="only mutants whose 'path:line: change' matches this regex"
+    )
     args = parser.parse_args()
 
     unknown = [t for t in args.targets if t not in TESTS]
     if unknown:
         parser.error(f"no tests listed for {unknown}; add them to TESTS")
     mutants = [m for target in args.targets for m in mutants_of(target)]
+    mutants = [m for m in mutants if re.search(args.match, str(m))]
     if args.sample:
         mutants = sorted(
             random.Random(args.seed).sample(mutants, min(args.sample, len(mutants))),
@@ -361,8 +399,12 @@ def main() -> int:
         print(f"{len(mutants)} mutants")
         return 0
 
+    # Stopped with kill or Ctrl-C: end the children and remove the copies (the finally below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped"))
     preload()
-    places = [make_copy() for _ in range(max(1, args.jobs))]
+    places = [make_copy(args.tests_from) for _ in range(max(1, args.jobs))]
+    for target, tests in TESTS.items():  # only the tests this copy has
+        TESTS[target] = [t for t in tests if _has(places[0], t)]
     survivors: list[Mutant] = []
     counted = {"killed": 0, "done": 0}
     try:
@@ -376,11 +418,14 @@ def main() -> int:
             baseline.append((outcome, seconds))
             if outcome != "survived":
                 sys.exit(f"the tests for {mutant.path} fail without any mutant; fix them first")
-            limits[mutant.path] = 3 * seconds + 30
+            limits[mutant.path] = min(3 * seconds + 30, args.timeout)
             count = sum(m.path == mutant.path for m in mutants)
             print(f"{mutant.path}: its tests pass in {seconds:.0f} s; {count} mutants", flush=True)
 
-        run_all(clean, places, dict.fromkeys(targets, 1800.0), timed)
+        if args.no_baseline:
+            limits.update(dict.fromkeys(targets, args.timeout))
+        else:
+            run_all(clean, places, dict.fromkeys(targets, args.timeout * 3), timed)
 
         def report(mutant: Mutant, outcome: str, seconds: float) -> None:
             counted["done"] += 1

@@ -260,6 +260,15 @@ def test_an_editor_changes_a_condition_sees_the_effect_then_confirms(editor_clie
     assert "Loaded by load_rules" in rule_history  # what it was changed from
 
 
+def test_a_condition_offers_questions_and_derived_terms_by_the_names_editors_read(
+    editor_client,
+):
+    text = page(editor_client.get(change_url(Rule.objects.get(key="weighing-risks-cautious"))))
+    assert '<option value="risk_tolerance">Risk you would consider</option>' in text
+    assert '<option value="refractory">(derived) refractory</option>' in text
+    assert '<optgroup label="Risk you would consider">' in text
+
+
 def test_a_change_that_affects_no_summary_saves_without_asking(editor_client):
     rule = Rule.objects.get(key="weighing-risks-cautious")
     data = open_change(editor_client, rule)

@@ -19,6 +19,10 @@ def test_every_person_in_the_tests_follows_the_contract():
         ({"crohns_fistula": "yes"}, "'crohns_fistula' does not apply"),
         ({"offer_features": ["pay_upfront"]}, "'offer_features' does not apply"),
         ({"risk_tolerance": ["high"]}, "unknown value ['high'] for 'risk_tolerance'"),
+        (
+            {"offer_received": "yes", "offer_features": []},
+            "'offer_features' takes a non-empty list",
+        ),
     ],
 )
 def test_it_names_the_key_or_value_that_breaks_the_contract(change, message):

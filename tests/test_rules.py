@@ -172,3 +172,16 @@ def test_the_version_changes_with_any_content_and_only_then():
     other_text = RuleSet.build([section("a", title="New")], base.rules)
     assert base.version == same.version
     assert len({base.version, other_rule.version, other_text.version}) == 3
+
+
+def test_the_version_changes_when_a_rules_section_priority_or_activity_changes():
+    def version(**changes):
+        rule = Rule(
+            **{"key": "r", "section": "a", "conditions": (cond("condition", "lupus"),), **changes}
+        )
+        return ruleset(rule, extra_sections=("a", "b")).version
+
+    versions = [version(), version(section="b"), version(priority=5), version(active=False)]
+    versions.append(version(key="renamed"))
+    assert len(set(versions)) == len(versions)
+    assert version() == version()
