@@ -1,5 +1,5 @@
 """The questionnaire as a FHIR Questionnaire and answers as QuestionnaireResponses: valid R4B,
-built from the declaration, and a lossless round trip over every class of answers."""
+built from the declaration, and a lossless round trip for every path, value and set of warning signs."""
 
 import dataclasses
 import io
