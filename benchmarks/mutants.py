@@ -99,6 +99,31 @@ DEFAULT_TARGETS = list(TESTS)
 COPIED = ("triage", "tests", "manage.py", "pyproject.toml")
 LINKED = ("fixtures", "templates", "static", "node_modules")
 
+# Mutants that change nothing anyone could see, with why: (module, the original line as written,
+# the change) -> reason. They are left out of the score (--all puts them back).
+EQUIVALENT: dict[tuple[str, str, str], str] = {
+    (
+        "triage/engine/questions.py",
+        "super().__init__(message)",
+        "call dropped",
+    ): "BaseException.__new__ already keeps the message in args",
+    (
+        "triage/engine/journey.py",
+        "step: str, answers: Mapping[str, object], *, started: bool, finished: bool = False",
+        "False -> True",
+    ): "every caller passes finished=",
+    (
+        "triage/engine/journey.py",
+        "answers: Mapping[str, object], *, started: bool, finished: bool = False",
+        "False -> True",
+    ): "every caller passes finished=",
+    (
+        "triage/engine/codes.py",
+        "_TIMES_A = [_gf_mul(_A, x) for x in range(32)]",
+        "32 -> 33",
+    ): "a 33rd entry is never read: values are below 32",
+}
+
 COMPARE_SWAP = {
     ast.Eq: ast.NotEq,
     ast.NotEq: ast.Eq,
@@ -211,8 +236,12 @@ def _op(op: ast.AST) -> str:
     }[type(op)]
 
 
-def mutants_of(path: str) -> list[Mutant]:
-    source = (ROOT / path).read_text()
+# Each target's source as it was when its mutants were made: what a copy is put back to.
+ORIGINALS: dict[str, str] = {}
+
+
+def mutants_of(path: str, everything: bool = False) -> list[Mutant]:
+    source = ORIGINALS.setdefault(path, (ROOT / path).read_text())
     tree = ast.parse(source)
     original = ast.dump(tree)
     skip = _segments(tree)
@@ -245,6 +274,8 @@ def mutants_of(path: str) -> list[Mutant]:
                     continue
                 compile(mutated, path, "exec")
             except SyntaxError:
+                continue
+            if (path, lines[node.lineno - 1].strip(), what) in EQUIVALENT and not everything:
                 continue
             found.append(Mutant(path, node.lineno, what, mutated))
     found.sort(key=lambda m: (m.line, m.what))
@@ -354,7 +385,7 @@ def _run(pending, running, free, limits, report) -> None:
                     continue
             else:
                 outcome = "survived" if os.waitstatus_to_exitcode(status) == 0 else "killed"
-            (place / mutant.path).write_text((ROOT / mutant.path).read_text())
+            (place / mutant.path).write_text(ORIGINALS[mutant.path])
             del running[pid]
             free.append(place)
             report(mutant, outcome, time.monotonic() - started)
@@ -367,12 +398,13 @@ def main() -> int:
     parser.add_argument("--list", action="store_true", help="list the mutants and stop")
     parser.add_argument("--sample", type=int, default=0, help="run only this many, at random")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--all", action="store_true", help="include the known equivalent mutants")
     parser.add_argument(
         "--no-baseline",
         action="store_true",
         help="skip running each module's tests unmutated first (then every mutant may take --timeout)",
     )
-    parser.add_argument("--timeout", type=float, default=600, help="seconds per mutant at most")
+    parser.add_argument("--timeout", type=float, default=300, help="seconds per mutant at most")
     parser.add_argument(
         "--tests-from",
         type=Path,
@@ -386,7 +418,7 @@ def main() -> int:
     unknown = [t for t in args.targets if t not in TESTS]
     if unknown:
         parser.error(f"no tests listed for {unknown}; add them to TESTS")
-    mutants = [m for target in args.targets for m in mutants_of(target)]
+    mutants = [m for target in args.targets for m in mutants_of(target, args.all)]
     mutants = [m for m in mutants if re.search(args.match, str(m))]
     if args.sample:
         mutants = sorted(
@@ -412,7 +444,7 @@ def main() -> int:
         limits: dict[str, float] = {}
         baseline: list[tuple[str, float]] = []
         targets = list(dict.fromkeys(m.path for m in mutants))
-        clean = [Mutant(t, 0, "no change", (ROOT / t).read_text()) for t in targets]
+        clean = [Mutant(t, 0, "no change", ORIGINALS[t]) for t in targets]
 
         def timed(mutant: Mutant, outcome: str, seconds: float) -> None:
             baseline.append((outcome, seconds))

@@ -2,6 +2,7 @@
 built from the declaration, and a lossless round trip for every path, value and set of warning signs."""
 
 import dataclasses
+import hashlib
 import io
 import json
 
@@ -105,6 +106,14 @@ def test_the_version_changes_when_a_question_changes(monkeypatch):
         monkeypatch.undo()
         fhir._built.cache_clear()
     assert fhir.version() == before
+
+
+def test_the_version_is_the_first_12_hex_digits_of_a_sha256_of_the_rest():
+    """As docs/contract.md promises: anyone can check a Questionnaire's version themselves."""
+    resource = fhir.questionnaire()
+    version = resource.pop("version")
+    digest = hashlib.sha256(json.dumps(resource, sort_keys=True).encode()).hexdigest()
+    assert version == digest[:12] == fhir.version()
 
 
 def test_the_url_serves_the_questionnaire_as_fhir_json(client):
