@@ -122,6 +122,16 @@ EQUIVALENT: dict[tuple[str, str, str], str] = {
         "_TIMES_A = [_gf_mul(_A, x) for x in range(32)]",
         "32 -> 33",
     ): "a 33rd entry is never read: values are below 32",
+    (
+        "triage/engine/codes.py",
+        "if a & 0b100000:",
+        "32 -> 33",
+    ): "a was just shifted left, so its lowest bit is 0 and & 33 is & 32",
+    (
+        "triage/engine/principles.py",
+        "answers[q.key] = [v for v in others if rng.random() < pick] or [rng.choice(q.exclusive)]",
+        "< -> <=",
+    ): "random() equals pick with probability zero",
 }
 
 COMPARE_SWAP = {

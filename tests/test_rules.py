@@ -1,5 +1,7 @@
 """The engine and its validator, with no database."""
 
+import dataclasses
+
 import pytest
 
 from triage.engine.rules import (
@@ -147,6 +149,10 @@ def test_inactive_rules_and_rules_for_missing_sections_never_fire():
         ),
         (Rule("e", "a", (Condition("condition", "in", frozenset()),)), "lists no values"),
         (Rule("m", "not-medical-advice"), "always shown and takes no rules"),
+        (
+            Rule("r", "a", (cond("condition", "lupus"), cond("condition", "crohns"))),
+            "rule 'r': more than one condition on 'condition'",
+        ),
     ],
 )
 def test_validate_names_what_is_unknown(rule, problem):
@@ -163,6 +169,14 @@ def test_validate_requires_sources_and_a_known_indicator():
         ("unknown-indicator", "section 'a': unknown indicator 'loud'"),
         ("no-source", "section 'a': needs at least one source"),
     ]
+
+
+@pytest.mark.parametrize(("title", "body"), [("", "Body."), ("Title", " "), ("", "")])
+def test_validate_requires_a_title_and_a_body(title, body):
+    rs = RuleSet.build([dataclasses.replace(section("a"), title=title, body=body)], [])
+    with pytest.raises(RuleError) as info:
+        validate(rs)
+    assert [p.message for p in info.value.problems] == ["section 'a': needs a title and a body"]
 
 
 def test_the_version_changes_with_any_content_and_only_then():
