@@ -3,10 +3,13 @@ from django.conf import settings
 from django.core.management import call_command
 from django.utils import translation
 
+from tests import answers as people
 from tests.factories import editor
 from tests.fixture_rows import FIXTURES
+from tests.stats import STATS
 from triage.authoring.files import load_files
 from triage.authoring.ruleset import clear_ruleset_cache
+from triage.engine import principles
 
 
 @pytest.fixture(scope="session")
@@ -65,15 +68,37 @@ def loaded_rules(db):
 
 
 @pytest.fixture
+def proof_over_the_people(request, monkeypatch):
+    """Unless a test is marked full_proof: an admin save's principles proof and effect count
+    cover the named people (each counted once) instead of every class of the answer space,
+    which test_principles.py proves."""
+    if request.node.get_closest_marker("full_proof") is None:
+        named = [getattr(people, name) for name in dir(people) if name.isupper()]
+        monkeypatch.setattr(
+            principles, "answer_classes", lambda ruleset: ((dict(a), 1) for a in named)
+        )
+
+
+@pytest.fixture
 def editor_client(client):
-    """A browser signed in as an editor (edith), for tests that edit in the admin."""
+    """The test client, signed in as a content editor (Edith)."""
     client.force_login(editor(username="edith"))
     return client
 
 
-def pytest_terminal_summary(terminalreporter):
-    from tests.stats import STATS
+def pytest_sessionfinish(session):
+    """Under pytest-xdist a worker hands the numbers it measured to the main process."""
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:
+        workeroutput["stats"] = dict(STATS)
 
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    STATS.update(getattr(node, "workeroutput", {}).get("stats", {}))
+
+
+def pytest_terminal_summary(terminalreporter):
     for name, line in STATS.items():
         terminalreporter.write_line(f"{name}: {line}")
 

@@ -6,7 +6,7 @@ is wrong, or show the effect on patients' summaries and save only once that is c
 
 Every save runs the principles proof and the effect count. Over the whole answer space that
 takes seconds, so the tests about form plumbing run them over the named people only
-(``proof_over_the_people``); the tests marked ``full_proof`` (refusals and counts) keep the whole
+(the ``proof_over_the_people`` fixture); the tests marked ``full_proof`` (refusals and counts) keep the whole
 space.
 """
 
@@ -36,21 +36,8 @@ from triage.engine.rules import evaluate
 from triage.models import Condition, Rule, RulesetVersion, Section
 from triage.summary.services import submission_create
 
-pytestmark = pytest.mark.usefixtures("loaded_rules")
+pytestmark = pytest.mark.usefixtures("loaded_rules", "proof_over_the_people")
 full_proof = pytest.mark.full_proof
-
-PEOPLE = [getattr(people, name) for name in dir(people) if name.isupper()]
-
-
-@pytest.fixture(autouse=True)
-def proof_over_the_people(request, monkeypatch):
-    """Unless a test is marked full_proof: the proof and the effect count cover the named
-    people (each counted once) instead of every class of the answer space."""
-    if request.node.get_closest_marker("full_proof") is None:
-        monkeypatch.setattr(
-            principles, "answer_classes", lambda ruleset: ((dict(a), 1) for a in PEOPLE)
-        )
-
 
 # --- roles ------------------------------------------------------------------------------
 
@@ -296,6 +283,15 @@ def test_an_editor_changes_a_condition_sees_the_effect_then_confirms(editor_clie
     assert "Changes to its conditions" in rule_history
     assert "edith" in rule_history and "<strong>values:</strong>" in rule_history
     assert "Loaded by load_rules" in rule_history  # what it was changed from
+
+
+def test_a_condition_offers_questions_and_derived_terms_by_the_names_editors_read(
+    editor_client,
+):
+    text = page(editor_client.get(change_url(Rule.objects.get(key="weighing-risks-cautious"))))
+    assert '<option value="risk_tolerance">Risk you would consider</option>' in text
+    assert '<option value="refractory">(derived) refractory</option>' in text
+    assert '<optgroup label="Risk you would consider">' in text
 
 
 def test_a_change_that_affects_no_summary_saves_without_asking(editor_client):

@@ -138,6 +138,25 @@ BAD_RESPONSES = {
 }
 
 
+@pytest.mark.parametrize(
+    ("change", "key"),
+    [
+        ({"risk_tolerance": "reckless"}, "risk_tolerance"),
+        ({"offer_received": "yes", "offer_features": []}, "offer_features"),
+        (
+            {"offer_received": "yes", "offer_features": ["pay_upfront", "none_of_these"]},
+            "offer_features",
+        ),
+    ],
+    ids=["unknown value", "no warning sign chosen", "none of these with a sign"],
+)
+def test_a_bad_answers_document_is_refused_naming_the_item(change, key):
+    response = post(Client(), {**people.TYPE1_DIABETES, **change})
+    assert response.status_code == 400
+    assert response.json()["item"] == key
+    assert repr(key) in response.json()["error"]
+
+
 @pytest.mark.parametrize("case", BAD_RESPONSES, ids=str)
 def test_a_bad_response_is_refused_naming_the_item(case, tmp_path):
     change, key = BAD_RESPONSES[case]

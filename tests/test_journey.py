@@ -211,6 +211,19 @@ def test_back_keeps_answers_on_both_pages(client):
     assert 'value="unsure" checked' in client.get(url("crohns_fistula")).content.decode()
 
 
+def test_answering_again_after_going_back_leads_to_the_next_question_not_the_first_unanswered(
+    client,
+):
+    client.get(url("condition"))
+    for key in ("condition", "crohns_fistula", "activity", "treatment_history"):
+        post_answer(client, key, people.CROHNS_FISTULA_LOW_RISK[key])
+    client.get(url("activity"))  # back two questions
+    response = post_answer(client, "activity", "stable")
+    assert response["Location"] == url("treatment_history")
+    page = client.get(url("treatment_history")).content.decode()
+    assert 'value="one_failed" checked' in page  # the later answer is still there
+
+
 def test_back_links_point_to_the_previous_question(client):
     client.get(url("condition"))
     assert 'class="back-link" href="/"' in client.get(url("condition")).content.decode()

@@ -1,8 +1,11 @@
 """The journey's decisions (engine/journey.py), with no request and no database."""
 
+import itertools
+
 import pytest
 
 from tests import answers as people
+from tests import samples
 from triage.engine import journey, questions
 from triage.engine.journey import CHECK, FIRST, Detour
 
@@ -59,6 +62,13 @@ def test_next_step_walks_forward_then_to_check_answers():
     assert journey.next_step("condition", {"condition": "crohns"}) == "crohns_fistula"
     assert journey.next_step("condition", {"condition": "lupus"}) == "activity"
     assert journey.next_step("region", CROHNS) == CHECK
+
+
+def test_next_step_from_an_earlier_question_is_the_one_after_it_not_the_first_unanswered():
+    answered = upto(CROHNS, "risk_tolerance")
+    assert journey.next_step("activity", answered) == "treatment_history"
+    assert journey.next_step("condition", answered) == "crohns_fistula"
+    assert journey.next_step("risk_tolerance", answered) == "offer_received"
 
 
 def test_changing_an_answer_returns_to_check_answers_unless_a_follow_up_needs_answering():
@@ -118,19 +128,22 @@ def test_back_goes_only_to_an_earlier_question():
         assert journey.back_detour("activity", goto, answers) is Detour.NOT_EARLIER, goto
 
 
-def test_every_answer_path_walked_by_next_step_reaches_check_answers_in_order():
-    """From the first question, next_step visits exactly the questions each person is asked."""
-    for person in (
-        people.REFRACTORY_MS_HIGH_RISK,
-        CROHNS,
-        people.LUPUS_UNSURE,
-        people.OFFERED_ABROAD,
-    ):
+def test_next_step_walks_every_path_through_the_questionnaire_in_order():
+    """From the first question, next_step visits exactly the questions each person is asked,
+    for a sample holding every combination of the answers that open a follow-up question."""
+    sample = samples.covering()
+    for person in sample:
         visited, step = [], FIRST
         while step != CHECK:
             visited.append(step)
             step = journey.next_step(step, upto(person, step))
         assert visited == [q.key for q in questions.applicable(person)]
+    assert samples.covers_every_answer(sample)
+    follow_ups = [q.key for q in questions.QUESTIONS if q.asked_when]
+    walked = samples.paths(sample)
+    for asked in itertools.product((True, False), repeat=len(follow_ups)):
+        expected = {key for key, on in zip(follow_ups, asked, strict=True) if on}
+        assert any(set(path) & set(follow_ups) == expected for path in walked), expected
 
 
 def test_every_detour_has_a_page_in_the_catalogue():

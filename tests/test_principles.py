@@ -2,6 +2,7 @@
 
 import dataclasses
 import random
+import re
 import time
 
 import pytest
@@ -84,7 +85,11 @@ def test_a_ruleset_that_breaks_a_principle_is_caught_with_an_example(
     assert violation.principle == principle
     # The example pins the break on the edit: the shipped rules get these answers right.
     assert principles.check(violation.answers, evaluate(violation.answers, shipped_ruleset)) == []
-    assert f"principle {principle} (" in violation.describe()
+    # The editor reads which principle broke, in words, then what went wrong.
+    words = re.search(
+        rf"principle {principle} \((.*?)\) would no longer hold", violation.describe()
+    )
+    assert words and words.group(1).strip(), violation.describe()
 
 
 def test_a_risk_answer_that_hides_a_warning_section_is_caught(shipped_ruleset):

@@ -22,6 +22,10 @@ def test_every_person_in_the_tests_follows_the_contract():
         ({"crohns_fistula": "yes"}, "'crohns_fistula' does not apply"),
         ({"offer_features": ["pay_upfront"]}, "'offer_features' does not apply"),
         ({"risk_tolerance": ["high"]}, "unknown value ['high'] for 'risk_tolerance'"),
+        (
+            {"offer_received": "yes", "offer_features": []},
+            "'offer_features' takes a non-empty list",
+        ),
     ],
 )
 def test_it_names_the_key_or_value_that_breaks_the_contract(change, message):
@@ -81,22 +85,9 @@ def test_a_derived_term_has_one_value_for_answers_its_declared_tests_see_alike(t
     assert set(value_of.values()) == {True, False}
 
 
-def test_the_risk_question_runs_from_low_to_high_with_a_not_sure_option():
-    assert questions.BY_KEY["risk_tolerance"].values == ("low", "moderate", "high", "unsure")
-
-
-def test_not_sure_stands_alone_after_none_of_these_and_red_flags_are_the_rest():
-    offer = questions.BY_KEY["offer_features"]
-    assert offer.exclusive == ("none_of_these", "not_sure")
-    assert offer.values[-2:] == offer.exclusive  # "or" comes once, before the two
-    assert offer.label_for("not_sure") == "I'm not sure"
-    assert {
-        "pay_upfront",
-        "many_conditions",
-        "travel_abroad",
-        "no_registration",
-        "testimonials",
-        "same_day_procedure",
-    } == questions.RED_FLAGS
-    answers = {**people.OFFERED_ABROAD, "offer_features": ["not_sure"]}
-    assert validate_answers(answers) == answers
+def test_each_warning_sign_alone_is_a_red_flag_and_the_answers_that_stand_alone_are_not():
+    stand_alone = ("none_of_these", "not_sure")
+    for value in questions.BY_KEY["offer_features"].values:
+        answers = {**people.OFFERED_ABROAD, "offer_features": [value]}
+        assert validate_answers(answers) == answers
+        assert questions.has_red_flag(answers) is (value not in stand_alone), value

@@ -54,6 +54,7 @@ def test_easy_text_passes_fairly_hard_text_warns_and_hard_text_is_refused():
 pytestmark = pytest.mark.usefixtures("loaded_rules")
 
 
+@pytest.mark.usefixtures("proof_over_the_people")
 def test_the_admin_refuses_a_body_above_grade_10_naming_the_hardest_sentence(editor_client):
     section = Section.objects.get(slug="evidence-lupus")
     data = open_change(editor_client, section)
@@ -64,6 +65,7 @@ def test_the_admin_refuses_a_body_above_grade_10_naming_the_hardest_sentence(edi
     assert Section.objects.get(slug="evidence-lupus").body == section.body
 
 
+@pytest.mark.usefixtures("proof_over_the_people")
 def test_the_admin_refuses_a_key_point_above_grade_12_naming_it(editor_client):
     section = Section.objects.get(slug="evidence-lupus")
     data = open_change(editor_client, section)
@@ -74,6 +76,7 @@ def test_the_admin_refuses_a_key_point_above_grade_12_naming_it(editor_client):
     assert Section.objects.get(slug="evidence-lupus").summary == section.summary
 
 
+@pytest.mark.usefixtures("proof_over_the_people")
 def test_the_admin_saves_a_fairly_hard_key_point_with_a_warning(editor_client):
     section = Section.objects.get(slug="evidence-lupus")
     url = change_url(section)

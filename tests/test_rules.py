@@ -1,5 +1,7 @@
 """The engine and its validator, with no database."""
 
+import dataclasses
+
 import pytest
 
 from triage.engine.rules import (
@@ -194,6 +196,15 @@ def test_a_section_needs_sources_a_known_indicator_and_text_each_named_by_field(
     ]
 
 
+@pytest.mark.parametrize(
+    ("title", "body", "missing"),
+    [("", "Body.", ["title"]), ("Title", " ", ["body"]), ("", "", ["title", "body"])],
+)
+def test_a_section_needs_a_title_and_a_body(title, body, missing):
+    rs = RuleSet.build([dataclasses.replace(section("a"), title=title, body=body)], [])
+    assert [(p.code, p.field) for p in problems(rs)] == [("no-text", name) for name in missing]
+
+
 def test_the_version_changes_with_any_content_and_only_then():
     base = ruleset(Rule("r", "a", (cond("condition", "lupus"),)))
     same = ruleset(Rule("r", "a", (cond("condition", "lupus"),)))
@@ -201,3 +212,16 @@ def test_the_version_changes_with_any_content_and_only_then():
     other_text = RuleSet.build([section("a", title="New")], base.rules)
     assert base.version == same.version
     assert len({base.version, other_rule.version, other_text.version}) == 3
+
+
+def test_the_version_changes_when_a_rules_section_priority_or_activity_changes():
+    def version(**changes):
+        rule = Rule(
+            **{"key": "r", "section": "a", "conditions": (cond("condition", "lupus"),), **changes}
+        )
+        return ruleset(rule, extra_sections=("a", "b")).version
+
+    versions = [version(), version(section="b"), version(priority=5), version(active=False)]
+    versions.append(version(key="renamed"))
+    assert len(set(versions)) == len(versions)
+    assert version() == version()

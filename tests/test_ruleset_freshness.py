@@ -4,9 +4,14 @@ their own transaction, and a cached ruleset is used only while the token is unch
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.test import Client
+from django.urls import reverse
 
+from tests import answers as people
+from tests.admin_posts import change_url, condition_prefix, confirm, open_change
+from tests.journey import finish
 from triage.authoring import ruleset as ruleset_state
-from triage.models import RulesetState, Section
+from triage.models import Condition, Rule, RulesetState, Section
 
 pytestmark = pytest.mark.usefixtures("loaded_rules")
 
@@ -46,6 +51,74 @@ def test_saving_or_deleting_a_row_writes_a_new_token_in_the_same_transaction():
             change()
             tokens.append(RulesetState.objects.get().token)
     assert len(set(tokens)) == 2
+
+
+def _save_rule():
+    Rule.objects.get(key="weighing-risks-cautious").save()
+
+
+def _delete_rule():
+    Rule.objects.get(key="basics-everyone").delete()
+
+
+def _add_rule():
+    rule = Rule.objects.create(
+        key="basics-for-lupus", section=Section.objects.get(slug="msc-safety"), priority=50
+    )
+    Condition.objects.create(rule=rule, question="condition", operator="in", values=["lupus"])
+
+
+def _save_condition():
+    condition = Condition.objects.get(rule__key="weighing-risks-cautious")
+    condition.values = ["low", "moderate", "unsure"]
+    condition.save()
+
+
+def _delete_condition():
+    Condition.objects.filter(rule__key="weighing-risks-cautious").get().delete()
+
+
+@pytest.mark.parametrize(
+    "change", [_save_rule, _delete_rule, _add_rule, _save_condition, _delete_condition]
+)
+def test_every_change_to_a_rule_or_its_conditions_tells_every_process(change):
+    """Other server processes compare the token with the one their cached ruleset was built
+    under: a rule or condition saved, added or deleted without a new token would go unseen."""
+    Section.objects.get(slug="clinical-trials").save()
+    token = ruleset_state.ruleset_token()
+    with transaction.atomic():
+        change()
+    assert ruleset_state.ruleset_token() not in ("", token)
+
+
+@pytest.mark.usefixtures("proof_over_the_people")
+def test_a_condition_changed_in_the_admin_reaches_the_next_summary_in_every_process(
+    editor_client,
+):
+    moderate = {**people.TYPE1_DIABETES, "risk_tolerance": "moderate"}
+    first = finish(Client(), moderate).content.decode()
+    assert 'id="weighing-risks"' not in first  # the ruleset is cached now
+    token = ruleset_state.ruleset_token()
+
+    rule = Rule.objects.get(key="weighing-risks-cautious")
+    data = open_change(editor_client, rule)
+    prefix = condition_prefix(data, "risk_tolerance")
+    data[f"{prefix}-values"] = [*data[f"{prefix}-values"], "risk_tolerance:moderate"]
+    url = change_url(rule)
+    assert confirm(editor_client, url, editor_client.post(url, data)).status_code == 302
+
+    assert ruleset_state.ruleset_token() != token  # what other processes look at
+    assert 'id="weighing-risks"' in finish(Client(), moderate).content.decode()
+
+
+@pytest.mark.usefixtures("proof_over_the_people")
+def test_a_rule_deleted_in_the_admin_tells_every_process(editor_client):
+    token = ruleset_state.ruleset_token()
+    rule = Rule.objects.get(key="basics-everyone")
+    url = reverse("admin:triage_rule_delete", args=[rule.pk])
+    confirm(editor_client, url, editor_client.post(url, {"post": "yes"}))  # checked, confirmed
+    assert not Rule.objects.filter(key="basics-everyone").exists()
+    assert ruleset_state.ruleset_token() != token
 
 
 def test_a_change_rolled_back_leaves_the_token_and_the_rules_alone():

@@ -3,6 +3,7 @@ appointment sheet, and the pages an expired, deleted or wrong link answers with.
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import timedelta
 
@@ -104,11 +105,16 @@ def test_the_private_link_opens_the_summary_in_another_browser(client):
     assert Client().get(f"/s/{token}/sheet/").status_code == 200
 
 
-def test_tokens_have_128_random_bits_and_differ_every_time():
-    tokens = {private_links.new_token() for _ in range(200)}
-    assert len(tokens) == 200
-    assert all(len(t) == private_links.LENGTH for t in tokens)
-    assert private_links.RANDOM_BYTES * 8 >= 128
+def test_private_links_never_repeat_and_no_stretch_of_them_is_fixed():
+    """A link is as hard to guess as 128 random bits: among 20,000 new links none repeats (links
+    with 24 random bits would repeat about a dozen times), and at least 22 of its URL-safe
+    characters (6 bits each) take nearly every value, so no part is fixed or padded."""
+    tokens = [private_links.new_token() for _ in range(20_000)]
+    assert len(set(tokens)) == len(tokens)
+    assert all(re.fullmatch(r"[A-Za-z0-9_-]+", token) for token in tokens)
+    width = min(map(len, tokens))
+    varied = [i for i in range(width) if len({token[i] for token in tokens}) >= 60]
+    assert len(varied) * 6 >= 128, f"only {len(varied)} characters vary"
 
 
 def test_a_wrong_token_is_404_and_counted_like_a_failed_lookup():
@@ -194,6 +200,28 @@ def test_the_sheet_holds_what_the_appointment_needs(client):
     assert len(picked) == 5
     for question in picked:
         assert question.replace("'", "&#x27;") in page
+
+
+def answers_line(page: str) -> str:
+    return html.unescape(re.search(r'<p class="sheet__answers">(.*?)</p>', page, re.S).group(1))
+
+
+@pytest.mark.parametrize(
+    ("offer_features", "said"),
+    [
+        (["pay_upfront", "travel_abroad", "testimonials"], "3 warning signs (named below)"),
+        (["same_day_procedure"], "1 warning sign (named below)"),
+        (["none_of_these"], "None of these"),
+        (["not_sure"], "I'm not sure"),
+    ],
+)
+def test_the_sheets_answers_line_says_what_the_offer_included(offer_features, said):
+    answers = {**people.OFFERED_ABROAD, "offer_features": offer_features}
+    submission = submission_create(answers=answers)
+    line = answers_line(Client().get(f"/s/{submission.private_token}/sheet/").content.decode())
+    assert f"What the offer included: {said};" in line
+    assert line.startswith("Condition: Progressive multiple sclerosis (MS);")
+    assert "Offered a stem-cell treatment: Yes;" in line
 
 
 def test_the_five_questions_are_picked_from_the_sections_own_order():

@@ -23,7 +23,7 @@ from pypdf import PdfReader
 from tests import answers as people
 from tests.browser.checks import ARTIFACTS, HTML_PAGES, PHONE, assert_valid_html, in_ci
 from tests.browser.walk import answer, finish, submit
-from tests.test_languages import catalogue
+from tests.spanish import catalogue
 from triage.clinic.views import STAFF_GROUP
 from triage.engine import questions
 
