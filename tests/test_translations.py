@@ -1,4 +1,4 @@
-"""Content translations (issue 20, principle 13): the shipped Spanish loads and is current; a
+"""Content translations (principle 13): the shipped Spanish loads and is current; a
 translation whose English changed is stale and not shown (English and a notice in Spanish
 instead), in the summary, the comparison and the admin's list; the guards (advice, ranking,
 reading) refuse Spanish through every way in, naming the language, the phrase and the field;
