@@ -229,3 +229,12 @@ def test_a_missing_page_offers_the_start_page_in_the_other_language(client):
     html = page.content.decode()
     assert html_lang(html) == "es" and "No se encontró la página" in html
     assert switch_link(html).group(1) == "/"
+
+
+def test_the_warning_signs_the_person_ticked_are_introduced_in_their_language(client):
+    submission = spanish_summary(client, people.OFFERED_ABROAD)
+    page = client.get(f"/es/summary/{submission.pk}/").content.decode()
+    assert "tiene señales de alerta de una clínica que vende tratamientos no probados" in page
+    assert "The offer you told us about" not in page
+    english = client.get(f"/summary/{submission.pk}/", {"lang": "en"}).content.decode()
+    assert "The offer you told us about has warning signs of an unproven clinic" in english

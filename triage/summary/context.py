@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 
 from triage.engine import questions
 from triage.engine.regions import region_first
@@ -28,12 +29,17 @@ def named_signs(card: Mapping, answers: Mapping[str, object]) -> list[str]:
 
 
 def join_words(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    if len(words) == 1:
+        return words[0]
+    return gettext("%(first)s and %(last)s") % {"first": ", ".join(words[:-1]), "last": words[-1]}
 
 
 def signs_intro(signs: list[str]) -> str:
-    many = "warning signs" if len(signs) > 1 else "a warning sign"
-    return f"The offer you told us about has {many} of an unproven clinic"
+    return ngettext(
+        "The offer you told us about has a warning sign of an unproven clinic",
+        "The offer you told us about has warning signs of an unproven clinic",
+        len(signs),
+    )
 
 
 def key_point(card: Mapping, signs: list[str]) -> str:
