@@ -18,11 +18,12 @@ sys.path.insert(0, str(ROOT))
 from triage.authoring.files import load_files  # noqa: E402
 from triage.engine import principles, questions  # noqa: E402
 from triage.engine.rules import Condition, Rule, RuleSet, evaluate  # noqa: E402
+from triage.engine.slugs import MANDATORY  # noqa: E402
 
 
 def generated(shipped: RuleSet, count: int, rng: random.Random) -> RuleSet:
     allowed = questions.rule_question_values()
-    slugs = [s for s in shipped.sections if s not in ("not-medical-advice", "approved-protocols")]
+    slugs = [s for s in shipped.sections if s not in MANDATORY]
     rules = list(shipped.rules)
     for i in range(count - len(rules)):
         keys = rng.sample(sorted(allowed), rng.randint(1, 3))

@@ -4,6 +4,7 @@ gunicorn instances on one PostgreSQL database, on loopback only, bounded in time
     .venv/bin/python benchmarks/load.py --patients 8 --seconds 30 --workers 2            # load
     .venv/bin/python benchmarks/load.py --patients 8 --seconds 30 --instances 2 --edit   # scale-out
     .venv/bin/python benchmarks/load.py --patients 20 --seconds 30 --fault  # restart PostgreSQL
+    .venv/bin/python benchmarks/load.py --patients 8 --seconds 30 --workers 2 --hammer 16  # editor
 
 It creates a fresh database (--database, default triage_bench) on 127.0.0.1:5432 (user
 postgres), migrates it, loads the rules, adds a content editor, collects static files and
@@ -16,6 +17,12 @@ built by a request that started after the save returned must carry the new rules
 (read from the database after the run); the run goes on for a third of --seconds after the
 save returned. At the end every completed journey's summary is
 opened again with that patient's cookies.
+
+With --hammer N, one editor (signed in once) keeps N requests going at the same time for the
+whole run, each the GET of a rule's delete page (the page that used to prove every principle),
+and the editor's requests are reported apart from the patients'; compare the patients' median
+with a run without --hammer. With --edit, the confirmed save (the last POST of the editor's
+save) is timed on its own too.
 
 --root runs the servers from another checkout (e.g. the code before a change), with this
 load generator, for a side-by-side comparison.
@@ -88,6 +95,29 @@ def run_patient(stats: Stats, stop: list[float], seed: int, ports: list[int]) ->
             time.sleep(0.2)
 
 
+def run_hammer(client, port: int, path: str, stop: list[float], out: list[float]) -> None:
+    """An editor's requests, one after another, until the run stops."""
+    while time.perf_counter() < stop[0]:
+        started = time.perf_counter()
+        try:
+            status, _, _ = client.request("GET", path, port=port)
+        except ConnectionError:
+            time.sleep(0.2)
+            continue
+        if status == 200:
+            out.append(time.perf_counter() - started)
+
+
+def rule_delete_path(client, port: int, key: str = "basics-everyone") -> str:
+    import re
+
+    _, _, listing = client.request("GET", f"/admin/triage/rule/?q={key}", port=port)
+    match = re.search(r'href="/admin/triage/rule/(\d+)/change/', listing)
+    if not match:
+        raise RuntimeError(f"rule {key!r} not found in the admin")
+    return f"/admin/triage/rule/{match.group(1)}/delete/"
+
+
 def run_health(stats: Stats, stop: list[float], ports: list[int]) -> None:
     client = instances.Client(ports, record=stats.record)
     while time.perf_counter() < stop[0]:
@@ -156,6 +186,9 @@ def main() -> None:
     parser.add_argument("--database", default="triage_bench", help="dropped and created")
     parser.add_argument("--edit", action="store_true", help="an editor saves a change mid-run")
     parser.add_argument("--fault", action="store_true", help="restart PostgreSQL mid-run")
+    parser.add_argument(
+        "--hammer", type=int, default=0, help="an editor's parallel GETs of a delete page"
+    )
     parser.add_argument("--root", type=Path, default=ROOT, help="checkout the servers run")
     args = parser.parse_args()
     args.seconds = min(args.seconds, 300)  # bounded: never an open-ended load
@@ -172,9 +205,22 @@ def main() -> None:
         for server, port in zip(servers, ports, strict=True):
             instances.wait_ready(server, port)
         editor = None
+        editor_times: list[float] = []
         if args.edit:
-            editor = instances.Client(ports[:1])
+            editor = instances.Client(
+                ports[:1], record=lambda kind, seconds, status, port: editor_times.append(seconds)
+            )
             instances.sign_in(editor, ports[0])
+        hammer_times: list[float] = []
+        hammers = []
+        if args.hammer:
+            admin = instances.Client(ports[:1])
+            instances.sign_in(admin, ports[0])
+            path = rule_delete_path(admin, ports[0])
+            for _ in range(min(args.hammer, 64)):
+                client = instances.Client(ports[:1])
+                client.cookies = dict(admin.cookies)
+                hammers.append(client)
         stats = Stats()
         stop = [time.perf_counter() + args.seconds]  # a list: --edit may extend the run
         threads = [
@@ -182,6 +228,10 @@ def main() -> None:
             for i in range(args.patients)
         ]
         threads.append(threading.Thread(target=run_health, args=(stats, stop, ports)))
+        threads += [
+            threading.Thread(target=run_hammer, args=(c, ports[0], path, stop, hammer_times))
+            for c in hammers
+        ]
         started = time.perf_counter()
         masters = [s.pid for s in servers]
         server_cpu = cpu_seconds(server_pids(masters))
@@ -203,6 +253,9 @@ def main() -> None:
             title = f"Registered clinical trials (edited at {time.strftime('%H:%M:%S')})"
             instances.change_section(editor, ports[0], EDITED_SECTION, title=title)
             save = (began, time.perf_counter())
+            print(
+                f"the editor's confirmed save (its last POST) took {editor_times[-1] * 1e3:.0f} ms"
+            )
             # The admin checks every principle before saving, which can take long on a busy
             # machine: keep the patients going for a third of the run after the save returned.
             stop[0] = max(started + args.seconds, save[1] + args.seconds / 3)
@@ -212,6 +265,11 @@ def main() -> None:
         server_cpu = cpu_seconds(server_pids(masters)) - server_cpu
         client_cpu = time.process_time() - client_cpu
         report(stats, elapsed, args)
+        if hammer_times:
+            print(
+                f"editor's delete-page GETs ({len(hammers)} at a time): {len(hammer_times)}, "
+                f"median {statistics.median(hammer_times) * 1e3:.0f} ms"
+            )
         requests = sum(len(v) for k, v in stats.latencies.items() if k != "healthz")
         if stats.journeys:
             per_journey = server_cpu / stats.journeys

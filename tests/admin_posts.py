@@ -42,7 +42,7 @@ def change_url(obj):
 
 
 def open_change(client, obj):
-    """Open an object's change page and return what its form would post unchanged."""
+    """The change form of `obj` as the browser would post it unchanged."""
     response = client.get(change_url(obj))
     assert response.status_code == 200
     return form_data(response)
@@ -60,7 +60,7 @@ def confirm(client, url, response):
 
 
 def condition_prefix(data, question):
-    """The form prefix of a rule's condition on `question`, in posted change-form data."""
+    """The form prefix of the condition on `question` in a rule's posted change form."""
     for key, value in data.items():
         if key.startswith("conditions-") and key.endswith("-question") and value == question:
             return key.removesuffix("-question")
@@ -69,3 +69,23 @@ def condition_prefix(data, question):
 
 def page(response):
     return response.content.decode()
+
+
+def field_errors(response):
+    """Every error the change page shows beside a field, as {(form, field): [(code, message)]}:
+    form is "" for the section or rule itself, else the inline row's prefix
+    ("conditions-0")."""
+    found = {}
+    forms = [("", response.context["adminform"].form)]
+    for inline in response.context["inline_admin_formsets"]:
+        forms.extend((form.prefix, form) for form in inline.formset.forms)
+    for prefix, form in forms:
+        for field, errors in form.errors.as_data().items():
+            found[(prefix, field)] = [(e.code, e.messages[0]) for e in errors]
+    return found
+
+
+def ruleset_errors(response):
+    """The errors shown above the form, about the ruleset as a whole, as (code, message)."""
+    [inline] = response.context["inline_admin_formsets"]
+    return [(e.code, e.messages[0]) for e in inline.formset.non_form_errors().as_data()]

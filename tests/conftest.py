@@ -3,7 +3,7 @@ from django.core.management import call_command
 
 from tests import answers as people
 from tests.factories import editor
-from tests.shipped import FIXTURES
+from tests.fixture_rows import FIXTURES
 from tests.stats import STATS
 from triage.authoring.files import load_files
 from triage.authoring.ruleset import clear_ruleset_cache
@@ -21,6 +21,31 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Load the shipped rules and sections once, with load_rules, into the test database."""
     with django_db_blocker.unblock():
         call_command("load_rules", verbosity=0)
+
+
+# The start of a window of every rate limit (1, 10 and 15 minutes all divide it).
+WINDOW_START = 1_800_000_000.0
+
+
+@pytest.fixture(autouse=True)
+def rate_windows_hold_still(monkeypatch):
+    """Rate limits count in fixed windows (triage/platform/throttle.py). Their clock is pinned
+    to the start of one, so a test that counts up to a limit never straddles two windows; a
+    test moves it on with monkeypatch to see a window end."""
+    from triage.platform import throttle
+
+    monkeypatch.setattr(throttle, "_now", lambda: WINDOW_START)
+
+
+@pytest.fixture(autouse=True)
+def verdicts_start_afresh():
+    """The admin keeps each verdict and effect by ruleset fingerprint for the life of the
+    process; tests change how the proof runs (fewer answer classes), so each starts afresh."""
+    from triage.authoring import verdict
+
+    verdict.forget()
+    yield
+    verdict.forget()
 
 
 @pytest.fixture
@@ -45,7 +70,7 @@ def proof_over_the_people(request, monkeypatch):
 
 @pytest.fixture
 def editor_client(client):
-    """The test client, signed in as a content editor (Edith)."""
+    """A browser signed in as an editor (edith), for tests that edit in the admin."""
     client.force_login(editor(username="edith"))
     return client
 

@@ -2,7 +2,9 @@
 
 import factory
 from django.contrib.auth.models import Group, User
+from django.test import Client
 
+from triage.clinic.views import STAFF_GROUP
 from triage.platform.roles import CLINIC_STAFF, EDITORS
 
 
@@ -27,3 +29,13 @@ def editor(**kwargs) -> User:
 
 def clinic_staff(**kwargs) -> User:
     return UserFactory(groups=[CLINIC_STAFF], **kwargs)
+
+
+def staff_client(username="nurse"):
+    """A browser signed in as a member of clinic staff with no admin access."""
+    user = User.objects.create_user(username, password="a long test password")
+    group, _ = Group.objects.get_or_create(name=STAFF_GROUP)
+    user.groups.add(group)
+    browser = Client()
+    browser.force_login(user)
+    return browser

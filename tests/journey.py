@@ -1,10 +1,21 @@
 """Walk the questionnaire with Django's test client, the way a browser would."""
 
+from django.core import signing
 from django.urls import reverse
 
 from triage.engine import questions
+from triage.journey import storage
 
 PREFIX = "questionnaire_wizard"
+ANSWERS_COOKIE = f"wizard_{PREFIX}"
+
+
+def answers_cookie(client) -> dict | None:
+    """What the browser holds of the answers in progress (the signed cookie), or None."""
+    morsel = client.cookies.get(ANSWERS_COOKIE)
+    if morsel is None or not morsel.value:
+        return None
+    return signing.loads(morsel.value, salt=storage.SALT)
 
 
 def url(step):

@@ -11,13 +11,23 @@ space.
 """
 
 import datetime
+import io
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 from django.urls import reverse
 
 from tests import answers as people
-from tests.admin_posts import change_url, condition_prefix, confirm, form_data, open_change, page
+from tests.admin_posts import (
+    change_url,
+    condition_prefix,
+    confirm,
+    field_errors,
+    form_data,
+    open_change,
+    page,
+)
 from tests.factories import CLINIC_STAFF, EDITORS, clinic_staff, editor
 from triage.authoring.files import ruleset_from_objects
 from triage.authoring.ruleset import load_ruleset
@@ -37,7 +47,7 @@ def test_a_fresh_install_has_the_two_groups_with_their_permissions():
     staff = set(Group.objects.get(name=CLINIC_STAFF).permissions.values_list("codename", flat=True))
     assert {"change_section", "add_source", "delete_condition", "change_rule"} <= editors
     assert {"view_historicalrule", "view_rulesetversion"} <= editors
-    assert staff == {"view_submission"}
+    assert staff == set()  # migration 0015: staff reach summaries only by a recorded lookup
 
 
 def test_an_editor_can_edit_rules_and_sections_and_clinic_staff_cannot(client):
@@ -128,6 +138,18 @@ def test_an_editor_cannot_save_advice_in_a_section(editor_client, field, text, p
     assert getattr(Section.objects.get(slug="evidence-lupus"), field) == getattr(section, field)
 
 
+def test_a_section_switched_off_is_still_refused_advice_it_would_show_when_switched_on(
+    editor_client,
+):
+    section = Section.objects.get(slug="stem-cells-basics")
+    data = open_change(editor_client, section)
+    del data["active"]
+    data["body"] = "We recommend HSCT."
+    response = editor_client.post(change_url(section), data)
+    assert [code for code, _ in field_errors(response)[("", "body")]] == ["advice"]
+    assert Section.objects.get(slug="stem-cells-basics").active
+
+
 def test_an_editor_may_write_ask_your_specialist_team_about(editor_client):
     section = Section.objects.get(slug="evidence-lupus")
     url = change_url(section)
@@ -149,12 +171,15 @@ def test_an_editor_cannot_remove_the_last_source_of_a_section(editor_client):
     assert section.sources.count() >= 1
 
 
+NEW_POSITION = 50  # past every shipped source's position
+
+
 def with_new_source(client, section, **fields):
-    """The section's change form with one more source row (position 9), as posted."""
+    """The section's change form with one more source row (at NEW_POSITION), as posted."""
     data = open_change(client, section)
     n = int(data["sources-TOTAL_FORMS"])
     data["sources-TOTAL_FORMS"] = str(n + 1)
-    row = {"section": section.pk, "position": 9, **fields}
+    row = {"section": section.pk, "position": NEW_POSITION, **fields}
     data.update({f"sources-{n}-{name}": str(value) for name, value in row.items()})
     return data
 
@@ -170,7 +195,7 @@ def test_a_doi_is_accepted_as_a_source_and_stored_as_a_link(editor_client):
         year=2012,
     )
     confirm(editor_client, url, editor_client.post(url, data))
-    source = section.sources.get(position=9)
+    source = section.sources.get(position=NEW_POSITION)
     assert source.url == "https://doi.org/10.1038/bmt.2011.185"
     assert source.year == 2012
 
@@ -183,11 +208,11 @@ def test_a_new_source_needs_its_year_or_the_date_it_was_checked(editor_client):
     )
     response = editor_client.post(url, data)
     assert "Give the year the source was published" in page(response)
-    assert not section.sources.filter(position=9).exists()
+    assert not section.sources.filter(position=NEW_POSITION).exists()
     n = int(data["sources-TOTAL_FORMS"]) - 1
     data[f"sources-{n}-checked"] = "2026-11-30"
     confirm(editor_client, url, editor_client.post(url, data))
-    assert str(section.sources.get(position=9).checked) == "2026-11-30"
+    assert str(section.sources.get(position=NEW_POSITION).checked) == "2026-11-30"
 
 
 def test_an_editor_cannot_switch_off_or_delete_a_mandatory_section(editor_client):
@@ -279,6 +304,21 @@ def test_a_change_that_affects_no_summary_saves_without_asking(editor_client):
 
 
 @full_proof
+@pytest.mark.parametrize("slug", ["approved-protocols", "hsct-risks", "tourism-warning"])
+def test_a_section_saved_as_it_stands_changes_no_summary(editor_client, slug):
+    """The form's unsaved edit and the stored rows become the same engine section (text with
+    its final newline, sources in order, dates, indicator), so saving without a change asks
+    nothing."""
+    section = Section.objects.get(slug=slug)
+    data = open_change(editor_client, section)
+    data["body"] = data["body"].replace("\n", "\r\n")  # as a browser posts a text area
+    response = editor_client.post(change_url(section), data)
+    assert response.status_code == 302
+    latest = Section.history.filter(id=section.pk).latest("history_date")
+    assert latest.history_change_reason == "No patient's summary changes"
+
+
+@full_proof
 def test_an_editor_cannot_break_a_principle_and_is_shown_answers_that_break_it(editor_client):
     rule = Rule.objects.get(key="weighing-risks-cautious")
     data = open_change(editor_client, rule)
@@ -303,22 +343,36 @@ def test_switching_off_the_trials_rule_is_refused(editor_client):
 
 
 @pytest.mark.parametrize(
-    ("edit", "message"),
+    ("edit", "field", "message"),
     [
-        ({"question": "shoe_size"}, "Unknown question \u201cshoe_size\u201d"),
-        ({"values": ["risk_tolerance:reckless"]}, "Unknown value \u201creckless\u201d"),
-        ({"values": ["region:uk"]}, "\u201cuk\u201d is an answer to \u201cregion\u201d"),
+        (
+            {"question": "shoe_size", "values": ["shoe_size:9"]},
+            "question",
+            "rule 'weighing-risks-cautious': unknown question 'shoe_size'",
+        ),
+        (
+            {"values": ["risk_tolerance:reckless"]},
+            "values",
+            "rule 'weighing-risks-cautious': unknown value 'reckless' for 'risk_tolerance'",
+        ),
+        (
+            {"values": ["region:uk"]},
+            "values",
+            "\u201cuk\u201d is an answer to \u201cregion\u201d, not to \u201crisk_tolerance\u201d.",
+        ),
     ],
 )
-def test_an_editor_cannot_name_an_unknown_question_or_value(editor_client, edit, message):
+def test_an_unknown_question_or_value_is_refused_beside_the_condition_that_names_it(
+    editor_client, edit, field, message
+):
     rule = Rule.objects.get(key="weighing-risks-cautious")
     data = open_change(editor_client, rule)
     prefix = condition_prefix(data, "risk_tolerance")
-    for field, value in edit.items():
-        data[f"{prefix}-{field}"] = value
+    for name, value in edit.items():
+        data[f"{prefix}-{name}"] = value
     response = editor_client.post(change_url(rule), data)
     assert response.status_code == 200
-    assert message in page(response)
+    assert [m for _, m in field_errors(response)[(prefix, field)]] == [message]
     assert Condition.objects.get(rule=rule).values == ["low", "unsure"]
 
 
@@ -347,7 +401,13 @@ def test_an_editor_cannot_name_an_unknown_or_mandatory_section(editor_client):
     response = editor_client.post(change_url(rule), {**data, "section": "nope"})
     assert "Unknown section \u201cnope\u201d" in page(response)
     response = editor_client.post(change_url(rule), {**data, "section": "approved-protocols"})
-    assert "\u201capproved-protocols\u201d is always shown and takes no rules" in page(response)
+    assert field_errors(response)[("", "section")] == [
+        (
+            "rule-on-mandatory",
+            "rule 'weighing-risks-cautious': section 'approved-protocols' is always shown and "
+            "takes no rules",
+        )
+    ]
     assert Rule.objects.get(pk=rule.pk).section.slug == "weighing-risks"
 
 
@@ -386,10 +446,12 @@ def test_deleting_a_rule_that_breaks_a_principle_is_refused(editor_client):
 def test_deleting_a_rule_shows_the_effect_first(editor_client):
     rule = Rule.objects.get(key="basics-everyone")
     url = reverse("admin:triage_rule_delete", args=[rule.pk])
-    response = editor_client.get(url)
+    assert editor_client.get(url).status_code == 200  # the plain question: nothing proved
+    response = editor_client.post(url, {"post": "yes"})  # checked, and the effect shown
     assert response.context["effect"].changed == principles.space_size()  # shown to everyone
-    assert "stem-cells-basics" in page(response)
-    editor_client.post(url, {"post": "yes"})
+    assert "stem-cells-basics" in page(response) and "Confirm and delete" in page(response)
+    assert Rule.objects.filter(key="basics-everyone").exists()
+    assert confirm(editor_client, url, response).status_code == 302
     assert not Rule.objects.filter(key="basics-everyone").exists()
     assert Rule.history.filter(key="basics-everyone", history_type="-").exists()
 
@@ -438,6 +500,45 @@ def test_overdue_sections_are_flagged_in_the_list_and_on_the_admin_index(editor_
     listing = editor_client.get(reverse("admin:triage_section_changelist"), {"review": "overdue"})
     assert [s.slug for s in listing.context["cl"].result_list] == ["msc-safety"]
     assert "Overdue" in page(listing)
+
+
+@pytest.mark.parametrize(
+    ("days", "state", "column"),
+    [
+        (-1, "overdue", "<strong>Overdue</strong>"),
+        (0, "soon", "Due in 0 days"),
+        (30, "soon", "Due in 30 days"),
+        (31, "not_due", "Not due yet"),
+    ],
+)
+def test_overdue_means_the_same_in_the_column_the_filter_the_admin_index_and_verify_rules(
+    editor_client, days, state, column
+):
+    Section.objects.update(next_review=datetime.date.today() + datetime.timedelta(days=400))
+    Section.objects.filter(slug="msc-safety").update(
+        next_review=datetime.date.today() + datetime.timedelta(days=days)
+    )
+    changelist = reverse("admin:triage_section_changelist")
+    filtered = {
+        choice: [
+            s.slug
+            for s in editor_client.get(changelist, {"review": choice}).context["cl"].result_list
+        ]
+        for choice in ("overdue", "soon", "not_due")
+    }
+    assert "msc-safety" in filtered[state]
+    assert sum("msc-safety" in slugs for slugs in filtered.values()) == 1
+    listing = page(editor_client.get(changelist, {"q": "msc-safety"}))
+    assert column in listing
+    index = page(editor_client.get(reverse("admin:index")))
+    out = io.StringIO()
+    call_command("verify_rules", stdout=out)
+    if state == "overdue":
+        assert "1 section overdue for review" in index
+        assert "Reviews overdue (1):\n  - msc-safety" in out.getvalue()
+    else:
+        assert "No section is overdue for review." in index
+        assert "Reviews overdue: none." in out.getvalue()
 
 
 def test_a_saved_summary_keeps_a_version_that_can_be_looked_up(editor_client):

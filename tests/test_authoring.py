@@ -13,12 +13,24 @@ from django.core.checks import run_checks
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import OperationalError
-from django.urls import reverse
 
-from tests.admin_posts import form_data as admin_form_data
+from tests.admin_posts import (
+    change_url,
+    condition_prefix,
+    field_errors,
+    open_change,
+    ruleset_errors,
+)
 from tests.factories import editor
-from tests.shipped import FIXTURES
-from triage.authoring import verdict
+from tests.fixture_rows import (
+    FIXTURES,
+    shipped_row,
+    shipped_rows,
+    shipped_section_row,
+    with_fields,
+)
+from tests.texts import HARD_BODY, HARD_KEY_POINT
+from triage.authoring import comparison, verdict
 from triage.authoring.files import load_files, ruleset_from_objects, ruleset_objects
 from triage.authoring.loading import RulesetRefused, ruleset_load
 from triage.authoring.ruleset import load_ruleset
@@ -82,18 +94,6 @@ def snapshot():
     )
 
 
-def shipped_section_row(slug):
-    for path in FIXTURES:
-        for row in json.loads(path.read_text()):
-            if row["model"] == "triage.section" and row["fields"]["slug"] == slug:
-                return row
-    raise AssertionError(slug)
-
-
-def with_fields(row, **fields):
-    return {**row, "fields": {**row["fields"], **fields}}
-
-
 @pytest.mark.parametrize(
     ("rows", "message"),
     [
@@ -152,43 +152,110 @@ def test_loading_a_broken_file_is_refused_and_changes_nothing(
 
 # --- one verdict, four ways in ------------------------------------------------------------
 
+WEIGHING_RISKS_CONDITION = {
+    "model": "triage.condition",
+    "fields": {"rule": ["weighing-risks-cautious"], "question": "risk_tolerance", "operator": "in"},
+}
 
+# One broken row per kind of refusal: each of verdict.CHECKS, then the principles proof; with
+# the field the admin shows it beside ("" is the section or rule itself, "condition" the row
+# of the condition the broken row is; None: above the form, about the ruleset as a whole).
+BROKEN = {
+    "advice": (
+        with_fields(shipped_section_row("evidence-lupus"), body="We recommend HSCT."),
+        ("", "body"),
+    ),
+    "hard-text": (with_fields(shipped_section_row("evidence-lupus"), body=HARD_BODY), ("", "body")),
+    "hard-key-point": (
+        with_fields(shipped_section_row("evidence-lupus"), summary=HARD_KEY_POINT),
+        ("", "summary"),
+    ),
+    "mandatory-off": (
+        with_fields(shipped_section_row("not-medical-advice"), active=False),
+        ("", "active"),
+    ),
+    "unknown-value": (
+        with_fields(WEIGHING_RISKS_CONDITION, values=["low", "unsure", "reckless"]),
+        ("condition", "values"),
+    ),
+    "rule-on-mandatory": (
+        with_fields(
+            shipped_row("triage.rule", "weighing-risks-cautious"), section=["approved-protocols"]
+        ),
+        ("", "section"),
+    ),
+    "principle": (with_fields(shipped_row("triage.rule", "trials-everyone"), active=False), None),
+}
+
+
+def with_row(row):
+    """The shipped ruleset with `row` in place of the shipped row it edits."""
+    rows = shipped_rows()
+    key = row_key(row)
+    return ruleset_from_objects([row if row_key(r) == key else r for r in rows])
+
+
+def row_key(row):
+    fields = row["fields"]
+    return (
+        row["model"],
+        fields.get("slug") or fields.get("key") or fields.get("rule"),
+        fields.get("question"),
+    )
+
+
+def admin_edit(client, row):
+    """Post the change form of the section or rule that `row` edits, with the row's values, as
+    an editor would; returns the response and the form prefix of a condition row."""
+    fields = row["fields"]
+    if row["model"] == "triage.section":
+        obj = Section.objects.get(slug=fields["slug"])
+    else:
+        obj = Rule.objects.get(key=(fields.get("key") or fields["rule"][0]))
+    data = open_change(client, obj)
+    prefix = ""
+    if row["model"] == "triage.condition":
+        prefix = condition_prefix(data, fields["question"])
+        data[f"{prefix}-values"] = [f"{fields['question']}:{v}" for v in fields["values"]]
+    for name, value in fields.items():
+        if row["model"] == "triage.condition" or name in ("slug", "key"):
+            continue
+        if value is False:
+            data.pop(name, None)
+        else:
+            data[name] = value[0] if isinstance(value, list) else value
+    return client.post(change_url(obj), data), prefix
+
+
+@pytest.mark.parametrize("case", BROKEN)
 def test_load_rules_verify_rules_the_admin_and_the_system_check_refuse_alike(
-    loaded_rules, tmp_path, client
+    loaded_rules, tmp_path, client, case
 ):
-    """The same broken ruleset (the trials rule switched off: principle 8) through each way in:
-    the same codes and messages, word for word."""
-    expected = [(r.code, r.message) for r in verdict.refusals(switched_off("trials-everyone"))]
-    assert [code for code, _ in expected] == ["principle-8"]
+    """One broken row through each way in: the same codes and messages, word for word, and the
+    admin shows them beside the field they are about."""
+    row, placed = BROKEN[case]
+    expected = [(r.code, r.message) for r in verdict.refusals(with_row(row))]
+    assert expected
 
     path = tmp_path / "broken.json"
-    path.write_text(
-        json.dumps(
-            [
-                {
-                    "model": "triage.rule",
-                    "fields": {
-                        "key": "trials-everyone",
-                        "section": ["clinical-trials"],
-                        "active": False,
-                    },
-                }
-            ]
-        )
-    )
+    path.write_text(json.dumps([row]))
     with pytest.raises(CommandError) as info:
         call_command("load_rules", str(path))
     assert coded_lines(str(info.value)) == expected
 
     client.force_login(editor())
-    rule = Rule.objects.get(key="trials-everyone")
-    url = reverse("admin:triage_rule_change", args=[rule.pk])
-    data = {**admin_form_data(client.get(url)), "active": ""}
-    [inline] = client.post(url, data).context["inline_admin_formsets"]
-    refused = inline.formset.non_form_errors().as_data()
-    assert [(e.code, e.message) for e in refused] == expected
+    response, prefix = admin_edit(client, row)
+    assert response.status_code == 200
+    above, beside = ruleset_errors(response), field_errors(response)
+    if placed is None:
+        assert above == expected and beside == {}
+    else:
+        form, field = placed
+        where = prefix if form == "condition" else form
+        assert beside == {(where, field): expected}
+        assert [code for code, _ in above] == ["refused"]
 
-    Rule.objects.filter(key="trials-everyone").update(active=False)  # now in the database
+    call_command("loaddata", str(path), verbosity=0)  # past every check, into the database
     assert [(e.id, e.msg) for e in triage_errors()] == [(f"triage.{c}", m) for c, m in expected]
     out = io.StringIO()
     with pytest.raises(CommandError):
@@ -196,12 +263,16 @@ def test_load_rules_verify_rules_the_admin_and_the_system_check_refuse_alike(
     assert coded_lines(out.getvalue())[: len(expected)] == expected
 
 
-def switched_off(key):
-    rows = [r for p in FIXTURES for r in json.loads(p.read_text())]
-    for row in rows:
-        if row["model"] == "triage.rule" and row["fields"]["key"] == key:
-            row["fields"]["active"] = False
-    return ruleset_from_objects(rows)
+def test_every_check_of_the_verdict_has_a_broken_row_above():
+    """A check the comparison above does not exercise could be missing from any way in. The
+    comparison grid's check has its own four ways in (tests/test_comparison.py)."""
+    for check in verdict.CHECKS:
+        if check is comparison.refusals:
+            continue
+        assert any(check(with_row(row)) for row, _ in BROKEN.values()), check.__qualname__
+    assert any(
+        r.code.startswith("principle-") for r in verdict.refusals(with_row(BROKEN["principle"][0]))
+    )
 
 
 def coded_lines(text):
@@ -327,7 +398,7 @@ def test_verify_rules_exits_non_zero_on_a_broken_principle(loaded_rules):
 
 
 def test_verify_rules_checks_fixture_files_without_the_database(tmp_path):
-    rows = [r for p in FIXTURES for r in json.loads(p.read_text())]
+    rows = shipped_rows()
     drop = "weighing-risks-cautious"
     rows = [r for r in rows if drop not in (r["fields"].get("key"), *r["fields"].get("rule", []))]
     path = tmp_path / "all.json"
@@ -344,7 +415,7 @@ def test_verify_rules_checks_fixture_files_without_the_database(tmp_path):
 def exported(directory):
     return {
         name: (directory / name).read_text(encoding="utf-8")
-        for name in ("sections.json", "rules.json")
+        for name in ("sections.json", "rules.json", "comparison.json")
     }
 
 
@@ -377,9 +448,11 @@ def test_export_then_load_rebuilds_the_same_ruleset_version(loaded_rules, tmp_pa
 
 def test_export_is_sorted_by_natural_key_and_holds_the_shipped_rows(loaded_rules, tmp_path):
     call_command("export_rules", str(tmp_path), stdout=io.StringIO())
-    shipped = [r for p in FIXTURES for r in json.loads(p.read_text())]
+    shipped = shipped_rows()
     out = [
-        r for n in ("sections.json", "rules.json") for r in json.loads((tmp_path / n).read_text())
+        r
+        for n in ("sections.json", "rules.json", "comparison.json")
+        for r in json.loads((tmp_path / n).read_text())
     ]
 
     def canonical(rows):

@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from tests import answers as people
-from tests.clients import run_evaluate
-from tests.shipped import FIXTURES, ROOT
+from tests.fixture_rows import FIXTURES, ROOT, shipped_rows
+from tests.shell import run_evaluate, run_manage
 from triage.authoring.files import load_files
 from triage.authoring.ruleset import load_ruleset
 from triage.engine import principles
@@ -89,8 +89,8 @@ def write(tmp_path, name, rows):
 @pytest.mark.parametrize(
     ("rows", "message"),
     [
-        ("[{not json", "not a readable JSON fixture"),
-        ([{"model": "auth.user", "fields": {}}], "unexpected model 'auth.user'"),
+        ("[{not json", "broken.json: not a readable JSON fixture"),
+        ([{"model": "auth.user", "fields": {}}], "broken.json row 1: unexpected model 'auth.user'"),
         (
             [{"model": "triage.rule", "fields": {"key": "x", "section": ["nope"], "priority": 5}}],
             "nope",
@@ -139,6 +139,96 @@ def test_load_rules_refuses_a_broken_file_and_changes_nothing(tmp_path, rows, me
         call_command("load_rules", write(tmp_path, "broken.json", rows))
     assert message in str(info.value)
     assert snapshot() == before
+
+
+def without_field(rows, model, key, field):
+    """`rows` with `field` taken out of the row of `model` whose first field value is `key`."""
+    for row in rows:
+        if row["model"] == model and key in (row["fields"].get("slug"), row["fields"].get("key")):
+            del row["fields"][field]
+            return rows
+    raise AssertionError(key)
+
+
+def test_verify_rules_names_the_file_and_row_of_a_missing_field_in_one_line(tmp_path):
+    rows = without_field(shipped_rows(), "triage.section", "hsct-risks", "title")
+    number = 1 + next(i for i, r in enumerate(rows) if r["fields"].get("slug") == "hsct-risks")
+    path = write(tmp_path, "bad.json", rows)
+    result = run_manage("verify_rules", path)
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert (result.stdout + result.stderr).strip().splitlines() == [
+        f"CommandError: {path} row {number} (triage.section 'hsct-risks'): missing field 'title'"
+    ]
+
+
+def test_load_rules_names_the_file_and_row_of_a_missing_field_in_one_line(tmp_path):
+    rows = [{"model": "triage.rule", "fields": {"key": "new-rule", "priority": 5}}]
+    path = write(tmp_path, "bad.json", rows)
+    before = snapshot()
+    with pytest.raises(CommandError) as info:
+        call_command("load_rules", path)
+    assert str(info.value) == (
+        f"Refused, nothing was changed: {path} row 1 (triage.rule 'new-rule'): "
+        "missing field 'section'"
+    )
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("row", "problem"),
+    [
+        (
+            {"model": "triage.section", "fields": {"slug": "x", "title": "X"}},
+            "row 1 (triage.section 'x'): missing field 'summary', 'body', 'last_reviewed', 'next_review'",
+        ),
+        (
+            {"model": "triage.rule", "fields": {"key": "x", "section": "evidence-lupus"}},
+            "row 1 (triage.rule 'x'): 'section' must be a natural key such as [\"hsct-risks\"]",
+        ),
+        (
+            {
+                "model": "triage.rule",
+                "fields": {"key": "x", "section": ["evidence-lupus"], "colour": 1},
+            },
+            "row 1 (triage.rule 'x'): unknown field 'colour'",
+        ),
+        (
+            {
+                "model": "triage.condition",
+                "fields": {"rule": ["nope"], "question": "region", "values": ["uk"]},
+            },
+            "row 1 (triage.condition 'nope' 'region'): unknown rule 'nope'",
+        ),
+        (
+            {
+                "model": "triage.condition",
+                "fields": {"rule": ["evidence-lupus"], "question": "region", "values": "uk"},
+            },
+            "row 1 (triage.condition 'evidence-lupus' 'region'): 'values' must be a list of answer values",
+        ),
+        ({"model": "triage.rule"}, 'row 1: a row is an object with "model" and "fields"'),
+    ],
+)
+def test_a_bad_row_is_named_by_file_and_row_by_both_commands(tmp_path, row, problem):
+    """verify_rules checks a file without the database: a condition naming a rule that is not
+    in its files is as unknown as a missing field."""
+    path = write(tmp_path, "bad.json", [row])
+    with pytest.raises(CommandError) as info:
+        call_command("load_rules", path)
+    assert str(info.value).endswith(f"{path} {problem}")
+    with pytest.raises(CommandError) as info:
+        call_command("verify_rules", path, stdout=io.StringIO())
+    assert problem in str(info.value) and "\n" not in str(info.value)
+
+
+def test_two_rows_with_one_natural_key_are_refused(tmp_path):
+    row = {"model": "triage.rule", "fields": {"key": "x", "section": ["evidence-lupus"]}}
+    path = write(tmp_path, "twice.json", [row, row])
+    with pytest.raises(
+        CommandError, match=r"twice.json row 2 \(triage.rule 'x'\): also at .*twice.json row 1"
+    ):
+        call_command("load_rules", path)
 
 
 def test_load_rules_names_a_missing_file():

@@ -5,21 +5,24 @@ These read ``fixtures/`` directly (no database), so a fixture edit that undoes a
 here before it is ever loaded. A clinician still has to sign the content off; see the README.
 """
 
+import json
 import re
 from datetime import date
 
 import pytest
 
 from tests import answers as people
-from tests.shipped import SECTION_ROWS as ROWS
+from tests.fixture_rows import FIXTURES
 from triage.authoring import readability
-from triage.engine import rules, safety
+from triage.engine import rules, slugs
 from triage.engine.rules import evaluate
 from triage.templatetags.triage_tags import render_markdown
 
+SECTIONS_FILE = next(p for p in FIXTURES if p.name == "sections.json")
+ROWS = json.loads(SECTIONS_FILE.read_text(encoding="utf-8"))
 SECTIONS = {r["fields"]["slug"]: r["fields"] for r in ROWS if r["model"] == "triage.section"}
 SOURCES = [r["fields"] for r in ROWS if r["model"] == "triage.source"]
-REVIEW = "2026-11-30"
+REVIEWS = {"2026-11-30", "2026-12-01"}  # the November review, and the December fact-check (10)
 EVIDENCE_PAGES = [slug for slug in SECTIONS if slug.startswith("evidence-")]
 
 # What each abbreviation used on the pages stands for: each page spells it out where it is
@@ -103,8 +106,11 @@ def test_lupus_names_both_donor_categories_of_2012():
 def test_crohns_names_astic_and_asticlite_and_does_not_call_the_evidence_strong():
     text = words("evidence-crohns")
     assert "ASTIC" in text and "45 people" in text and "one person died" in text
-    assert "ASTIClite" in text and "23 people" in text
+    assert "ASTIClite" in text and "99 people" in text and "after 23 had been put" in text
+    assert "38 serious side effects" in text and "against 16" in text  # why it stopped (10.2)
+    assert "about 6 in 100 people with Crohn's disease died because of HSCT" in text  # Qiu 2017
     assert "did not meet its strict main goal" in text
+    assert "the only sizeable randomised trial" not in text
     assert {s["url"] for s in sources_of("evidence-crohns")} >= {
         "https://jamanetwork.com/journals/jama/fullarticle/2475462",
         "https://doi.org/10.1016/S2468-1253(23)00460-0",
@@ -117,11 +123,23 @@ def test_mist_gives_group_sizes_the_hazard_ratio_follow_up_and_the_comparators_l
         assert fact in text, fact
     assert "about 2 years" in text and "No one in the trial died" in text
     assert "did not include some of today's strongest MS medicines" in text
+    # 10.1.4: raw counts over follow-up of different lengths, no relative reduction in 100s
+    assert "These are counts, not rates over a set time" in text
+    assert "93 in 100" not in text and "5 in 100 against 62 in 100" not in text
+    assert "alemtuzumab and ocrelizumab" in text
 
 
 def test_secondary_autoimmunity_says_where_the_number_comes_from():
     text = words("hsct-risks")
     assert "29 of 347" in text and "(Daikeler, 2011)" in text
+    # 10.1.8: 29 of 347 is about 8 in 100; the 10 in 100 is the study's 5-year estimate
+    assert (
+        "about 8 in every 100" in text and "about 10 in every 100 would have one by 5 years" in text
+    )
+    for slug in SECTIONS:
+        assert "29 of 347 people developed a new autoimmune condition within 5 years" not in words(
+            slug
+        ), slug
     assert "14 in 100" in text and "alemtuzumab" in text and "0 to 3 in 100" in text
 
 
@@ -143,9 +161,20 @@ def test_same_day_procedures_name_stromal_vascular_fraction_not_bone_marrow():
     ("slug", "benefit", "harm"),
     [
         ("evidence-ms-relapsing", "3 of the 55", "2 in every 100 died"),
-        ("evidence-systemic-sclerosis", "79 in every 100", "8 of 79"),
-        ("evidence-systemic-sclerosis", "86 in every 100", "1 of 36"),
-        ("evidence-type1-diabetes", "10 of 12", "Two people in the trial died"),
+        ("evidence-systemic-sclerosis", "about 72 in 100 people who had HSCT", "8 of the 79"),
+        (
+            "evidence-systemic-sclerosis",
+            "79 in 100 people who had HSCT",
+            "Harm over the same 54 months",
+        ),
+        (
+            "evidence-lupus",
+            "about 29 in 100 were alive with no sign of lupus",
+            "about 15 in 100 died",
+        ),
+        ("evidence-crohns", "3 of 7 after HSCT", "38 serious side effects"),
+        ("evidence-type1-diabetes", "10 no longer needed insulin", "Two people in the trial died"),
+        ("car-t-cell-therapy", "all 15 had stopped", "11 of the 15"),
     ],
 )
 def test_a_page_that_states_a_benefit_number_states_the_matching_harm(slug, benefit, harm):
@@ -163,18 +192,50 @@ def test_the_risk_page_gives_deaths_gvhd_and_infertility_in_numbers():
 # --- 9.3 and 9.4: what is approved and what is new ---------------------------------------
 
 
+def test_scot_figures_are_labelled_per_protocol_and_astis_gives_its_benefit():
+    text = words("evidence-systemic-sclerosis")
+    assert "per-protocol analysis" in text and "33 with HSCT, 34 with cyclophosphamide" in text
+    assert "Counting everyone put into each group" in text and "72 in 100 against 49 in 100" in text
+    assert "86 in every 100" not in text  # a 72-month benefit with no 72-month harm to match
+    assert "about 72 in 100" in text and "about 60 in 100" in text  # ASTIS, same 5.8 years
+
+
+@pytest.mark.parametrize("slug", [*EVIDENCE_PAGES, "car-t-cell-therapy"])
+def test_what_is_approved_says_licensed_and_regulated_care_for_the_uk_eu_and_us(slug):
+    body = SECTIONS[slug]["body"]
+    for region in ("UK", "EU", "US"):
+        heading = f"### What is approved in the {region}\n"
+        assert heading in body, (slug, region)
+        part = body.split(heading, 1)[1].split("\n### ", 1)[0]
+        assert "**Licensed products:**" in part and "**In regulated care:**" in part, (slug, region)
+        # only list items: the summary moves the person's region first (triage.engine.regions),
+        # so no paragraph may ride along under a region heading
+        assert all(line.startswith("- ") for line in part.strip().splitlines()), (slug, region)
+    assert "As of November 2026" not in body
+
+
 @pytest.mark.parametrize("slug", EVIDENCE_PAGES)
-def test_every_evidence_page_says_nothing_is_licensed_and_what_the_nearest_products_are(slug):
+def test_every_evidence_page_names_the_nearest_approved_products_and_hsct_as_a_procedure(slug):
     text = words(slug)
-    assert "As of November 2026, no stem-cell product is licensed in the EU or the US" in text
-    assert "Ryoncil" in text and "only for children" in text
-    assert "withdrawn in December 2024" in text
+    assert "Ryoncil" in text and "for children" in text
+    if slug != "evidence-type1-diabetes":
+        assert "HSCT is a procedure, not a product" in text
+
+
+def test_the_uk_part_for_ms_names_the_nhs_policy_scotland_and_wales():
+    body = SECTIONS["evidence-ms-relapsing"]["body"]
+    uk = body.split("### What is approved in the UK\n", 1)[1].split("\n### ", 1)[0]
+    for fact in ("2013", "2015", "Scottish Health Technologies Group", "Health Technology Wales"):
+        assert fact in uk, fact
 
 
 def test_the_ms_trials_under_way_are_named():
     text = words("evidence-ms-relapsing")
     for trial in ("BEAT-MS", "156 people", "RAM-MS", "100 people", "StarMS", "198", "2027"):
         assert trial in text, trial
+    # 10.1.9: StarMS stopped at 94; 156 is BEAT-MS's plan; RAM-MS no longer recruiting
+    assert "with 94 in the trial" in text and "plans to include 156 people" in text
+    assert "2029" in text and "no longer taking new people" in text
 
 
 def test_systemic_sclerosis_names_upside_and_diabetes_names_zimislecel_and_lantidra():
@@ -182,6 +243,39 @@ def test_systemic_sclerosis_names_upside_and_diabetes_names_zimislecel_and_lanti
     text = words("evidence-type1-diabetes")
     assert "Zimislecel" in text and "Lantidra" in text and "not a stem-cell product" in text
     assert "14 stopped insulin" in text and "no comparison group" in text
+    # 10.1.5: a chosen group; "regulated care", not "only inside trials"; no undated licence claim
+    assert "a chosen group" in text and "could no longer feel their blood sugar dropping" in text
+    assert (
+        "In regulated care" in text
+        and "Stem-cell treatments for type 1 diabetes are only given" not in text
+    )
+
+
+def test_car_t_for_stiff_person_syndrome_is_named_with_its_status():
+    for slug in ("evidence-neuro-other", "car-t-cell-therapy"):
+        text = words(slug)
+        assert "KYSA-8" in text and "miv-cel" in text and "26 people" in text, slug
+        assert "could not confirm a decision" in text, slug
+
+
+def test_evidence_other_says_the_crohns_trial_had_already_missed_its_goal():
+    text = words("evidence-other")
+    assert "had already missed its main goal" in text and "later missed" not in text
+
+
+def test_approved_protocols_key_point_says_who_said_it_and_when():
+    assert SECTIONS["approved-protocols"]["summary"].startswith("In 2019 experts said")
+
+
+def test_stem_cell_basics_cites_the_isscr_patient_site_for_what_is_proven():
+    text = words("stem-cells-basics")
+    assert "(ISSCR, 2021)" not in text and "patient website, A Closer Look at Stem Cells" in text
+
+
+def test_sharrack_2020_is_cited_by_its_full_title():
+    for source in SOURCES:
+        if source["label"].startswith("Sharrack B"):
+            assert "updated guidelines and recommendations from the EBMT" in source["label"]
 
 
 def test_car_t_is_shown_for_refractory_lupus_with_its_risks_and_only_in_trials(shipped_ruleset):
@@ -196,9 +290,13 @@ def test_car_t_is_shown_for_refractory_lupus_with_its_risks_and_only_in_trials(s
         "chemotherapy",
     ):
         assert risk in text, risk
-    assert "only given inside registered clinical trials" in text
+    # 10.1.3: the first lupus patients were treated under compassionate use, not in a trial
+    assert "only given inside registered clinical trials" not in text
+    assert "compassionate-use programme, not in a trial" in text and "(Mougiakakos, 2021)" in text
     for fact in ("5 people", "15 people", "8 with lupus", "3 with myositis", "4 with systemic"):
         assert fact in text, fact
+    for harm in ("11 of the 15", "mild in 10", "1 of the 15", "pneumonia"):
+        assert harm in text, harm
     assert "came back" in text  # relapses since reported
 
 
@@ -210,11 +308,12 @@ def test_car_t_is_not_shown_when_lupus_is_under_control(shipped_ruleset):
 # --- review dates and dated sources ----------------------------------------------------
 
 
-def test_every_section_was_reviewed_on_the_review_date_and_is_due_within_six_months():
+def test_every_section_was_reviewed_on_a_review_date_and_is_due_within_six_months():
     for slug, s in SECTIONS.items():
-        assert s["last_reviewed"] == REVIEW, slug
+        assert s["last_reviewed"] in REVIEWS, slug
+        reviewed = date.fromisoformat(s["last_reviewed"])
         due = date.fromisoformat(s["next_review"])
-        assert date(2026, 12, 1) <= due <= date(2027, 5, 31), slug
+        assert date(2026, 12, 1) <= due and (due - reviewed).days <= 183, slug
 
 
 def test_every_published_source_has_its_year():
@@ -271,7 +370,21 @@ def test_abbreviations_keep_their_expansion_when_rendered():
 # --- the built-in mandatory text is the fixture's ----------------------------------------
 
 
-@pytest.mark.parametrize("slug", safety.MANDATORY)
+def named_in_code():
+    """Every slug engine/slugs.py declares, alone, in a tuple or as a value of a table."""
+    found = set()
+    for name, value in vars(slugs).items():
+        if name.isupper():
+            values = value.values() if isinstance(value, dict) else value
+            found.update([values] if isinstance(values, str) else values)
+    return found
+
+
+def test_every_section_the_code_names_is_shipped():
+    assert named_in_code() - set(SECTIONS) == set()
+
+
+@pytest.mark.parametrize("slug", slugs.MANDATORY)
 def test_the_built_in_mandatory_sections_match_the_fixture(slug):
     built_in = rules.builtin_section(slug)
     shipped = SECTIONS[slug]

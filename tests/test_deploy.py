@@ -329,11 +329,22 @@ def test_the_admin_itself_carries_the_headers(admin_client):
 
 @pytest.mark.django_db
 @pytest.mark.usefixtures("loaded_rules")
-def test_session_and_csrf_cookies_are_secure_httponly_and_lax(client):
+def test_session_and_csrf_cookies_are_secure_httponly_and_lax(client, staff_user):
     response = client.get("/questions/condition/", secure=True)
     assert response.status_code == 200
-    for name in ("sessionid", "csrftoken"):
-        cookie = response.cookies[name]
+    cookies = dict(response.cookies)
+    answered = client.post(
+        "/questions/condition/",
+        {"questionnaire_wizard-current_step": "condition", "condition-answer": "lupus"},
+        secure=True,
+    )
+    cookies.update(answered.cookies)  # the answers so far, in a signed cookie
+    signed_in = client.post(
+        "/staff/login/", {"username": "ward", "password": "correct horse battery"}, secure=True
+    )
+    cookies.update(signed_in.cookies)  # a session: only for staff and editors
+    for name in ("sessionid", "csrftoken", "wizard_questionnaire_wizard"):
+        cookie = cookies[name]
         assert cookie["secure"] is True, name
         assert cookie["httponly"] is True, name
         assert cookie["samesite"] == "Lax", name

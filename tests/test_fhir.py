@@ -14,7 +14,7 @@ from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 
 from tests import answers as people
 from tests import samples
-from tests.clients import staff_client
+from tests.factories import staff_client
 from tests.journey import finish
 from triage.engine import fhir, questions
 from triage.models import Lookup, Submission
@@ -209,7 +209,7 @@ def test_staff_download_the_looked_up_summary_as_a_response_and_it_is_recorded()
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/fhir+json")
     assert "attachment" in response["Content-Disposition"]
-    assert response["Cache-Control"] == "no-store"
+    assert response["Cache-Control"] == "no-store, private"
     resource = json.loads(response.content)
     QuestionnaireResponse.model_validate(resource)
     assert resource["identifier"]["value"] == submission.display_reference

@@ -36,13 +36,13 @@ def test_healthz_answers_503_when_the_database_does_not(client, caplog):
 
 
 @pytest.mark.django_db
-def test_healthz_does_not_touch_a_visitors_session(client):
-    client.get("/questions/condition/")  # starts a session
-    session_key = client.cookies["sessionid"].value
-    response = client.get("/healthz")
+def test_healthz_does_not_touch_a_visitors_session(admin_client):
+    admin_client.get("/admin/")  # a signed-in editor: the one kind of visitor with a session
+    session_key = admin_client.cookies["sessionid"].value
+    response = admin_client.get("/healthz")
     assert response.status_code == 200
     assert_stateless(response)
-    assert client.cookies["sessionid"].value == session_key
+    assert admin_client.cookies["sessionid"].value == session_key
 
 
 @pytest.mark.django_db

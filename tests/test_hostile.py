@@ -2,7 +2,7 @@
 
 Whatever arrives (wrong or replayed step names, values outside the choices, missing and
 duplicated fields, huge bodies, wrong content types, missing CSRF tokens, requests out of
-order, expired or forged session cookies), the app never answers 5xx, never stores a summary
+order, expired or forged answer, ownership and session cookies), the app never answers 5xx, never stores a summary
 that differs from evaluate() of its stored answers, and never stores one from an incomplete
 journey.
 """
@@ -18,10 +18,11 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from tests.journey import PREFIX, url
+from tests.journey import ANSWERS_COOKIE, PREFIX, url
 from triage.authoring.ruleset import load_ruleset
 from triage.engine import principles, questions
 from triage.models import Submission
+from triage.summary import ownership
 from triage.summary.cards import build_cards
 
 pytestmark = pytest.mark.usefixtures("loaded_rules")
@@ -105,10 +106,12 @@ def send(client: Client, action: dict):
         strict = Client(enforce_csrf_checks=True)
         strict.cookies = client.cookies
         return strict.post(url("condition"), {f"{PREFIX}-current_step": "condition"})
-    if kind == "expire_session":
-        client.cookies.pop(settings.SESSION_COOKIE_NAME, None)
+    if kind == "expire_session":  # the answers cookie gone, as after 24 hours
+        client.cookies.pop(ANSWERS_COOKIE, None)
         return client.get(url("activity"))
-    if kind == "forge_session":
+    if kind == "forge_session":  # answers and ownership the server never signed
+        client.cookies[ANSWERS_COOKIE] = "forged" + uuid.uuid4().hex
+        client.cookies[ownership.COOKIE] = f'["{uuid.uuid4()}"]'
         client.cookies[settings.SESSION_COOKIE_NAME] = "forged" + uuid.uuid4().hex
         return client.get(url("region"))
     if kind == "random_summary":

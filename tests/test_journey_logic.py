@@ -102,8 +102,8 @@ def test_previous_step_is_the_question_before_or_none_on_the_first():
         ("region", CROHNS, True, False, None),
     ],
 )
-def test_why_a_question_is_refused(step, answers, started, finished, expected):
-    assert journey.refusal(step, answers, started=started, finished=finished) is expected
+def test_why_a_question_takes_a_detour(step, answers, started, finished, expected):
+    assert journey.detour(step, answers, started=started, finished=finished) is expected
 
 
 @pytest.mark.parametrize(
@@ -116,16 +116,16 @@ def test_why_a_question_is_refused(step, answers, started, finished, expected):
         (CROHNS, True, False, None),
     ],
 )
-def test_why_check_answers_is_refused(answers, started, finished, expected):
-    assert journey.check_refusal(answers, started=started, finished=finished) is expected
+def test_why_check_answers_takes_a_detour(answers, started, finished, expected):
+    assert journey.check_detour(answers, started=started, finished=finished) is expected
 
 
 def test_back_goes_only_to_an_earlier_question():
     answers = upto(CROHNS, "activity")
-    assert journey.back_refusal("activity", "condition", answers) is None
-    assert journey.back_refusal("activity", "crohns_fistula", answers) is None
+    assert journey.back_detour("activity", "condition", answers) is None
+    assert journey.back_detour("activity", "crohns_fistula", answers) is None
     for goto in ("activity", "region", "no_such", "offer_features"):
-        assert journey.back_refusal("activity", goto, answers) is Detour.NOT_EARLIER, goto
+        assert journey.back_detour("activity", goto, answers) is Detour.NOT_EARLIER, goto
 
 
 def test_next_step_walks_every_path_through_the_questionnaire_in_order():
@@ -146,7 +146,7 @@ def test_next_step_walks_every_path_through_the_questionnaire_in_order():
         assert any(set(path) & set(follow_ups) == expected for path in walked), expected
 
 
-def test_every_refusal_has_a_page_in_the_catalogue():
+def test_every_detour_has_a_page_in_the_catalogue():
     from triage.platform.pages import PAGES
 
     assert {r.value for r in Detour} <= set(PAGES)

@@ -1,7 +1,10 @@
+import itertools
+import random
+
 import pytest
 
 from tests import answers as people
-from triage.engine import questions
+from triage.engine import principles, questions
 from triage.engine.questions import AnswerError, validate_answers
 
 
@@ -54,6 +57,32 @@ def test_derived_terms_follow_the_contract():
     assert not questions.has_red_flag({"offer_features": ["none_of_these"]})
     assert not questions.has_red_flag({"offer_features": ["not_sure"]})
     assert not questions.has_red_flag({})
+
+
+def answers_varying(keys, rng):
+    """Every combination of answers to the questions `keys`, then random complete answer sets."""
+    base = principles.random_answers(rng)
+    options = [principles._options(questions.BY_KEY[key]) for key in keys]
+    for combination in itertools.product(*options):
+        yield {**base, **dict(zip(keys, combination, strict=True))}
+    for _ in range(2000):
+        yield principles.random_answers(rng, pick=0.3)
+
+
+@pytest.mark.parametrize("term", sorted(questions.DERIVED))
+def test_a_derived_term_has_one_value_for_answers_its_declared_tests_see_alike(term):
+    """The proofs split the answer space by each derived term's declared tests: two answer sets
+    those tests cannot tell apart must get the same value, or the proof would be too coarse."""
+    derived = questions.DERIVED[term]
+    keys = sorted({key for key, _ in derived.depends_on})
+    value_of = {}
+    for answers in answers_varying(keys, random.Random(term)):
+        seen = tuple(
+            bool(set(a) & values) if isinstance(a := answers.get(key), list) else a in values
+            for key, values in derived.depends_on
+        )
+        assert value_of.setdefault(seen, derived.holds(answers)) == derived.holds(answers), answers
+    assert set(value_of.values()) == {True, False}
 
 
 def test_each_warning_sign_alone_is_a_red_flag_and_the_answers_that_stand_alone_are_not():

@@ -10,25 +10,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from tests.admin_posts import change_url, confirm, open_change, page
-from tests.shipped import SECTION_ROWS
+from tests.fixture_rows import shipped_section_row, with_fields
+from tests.texts import FAIRLY_HARD_KEY_POINT, HARD, HARD_BODY, HARD_KEY_POINT
 from triage.authoring import readability
 from triage.models import Section
-
-HARD = (
-    "Autologous haematopoietic stem cell transplantation necessitates comprehensive "
-    "multidisciplinary evaluation incorporating cardiopulmonary assessment."
-)
-HARD_BODY = f"The team checks the heart and lungs first. {HARD} Most people stay in hospital."
-HARD_KEY_POINT = (
-    "Haematopoietic stem cell transplantation necessitates comprehensive multidisciplinary "
-    "evaluation."
-)
-# Between target (10) and limit (12): saved, with a warning.
-FAIRLY_HARD_KEY_POINT = (
-    "Stem-cell transplants should only be done at an accredited centre or in a registered "
-    "clinical trial."
-)
-
 
 # --- the measure --------------------------------------------------------------------------
 
@@ -107,15 +92,7 @@ def test_the_admin_saves_a_fairly_hard_key_point_with_a_warning(editor_client):
 
 
 def _section_row(**fields):
-    row = json.loads(json.dumps(_shipped("evidence-lupus")))
-    row["fields"].update(fields)
-    return row
-
-
-def _shipped(slug):
-    return next(
-        r for r in SECTION_ROWS if r["model"] == "triage.section" and r["fields"]["slug"] == slug
-    )
+    return with_fields(shipped_section_row("evidence-lupus"), **fields)
 
 
 @pytest.mark.parametrize(
@@ -150,5 +127,5 @@ def test_verify_rules_prints_every_grade_and_the_grades_together():
     line = next(line for line in text.splitlines() if "all together" in line)
     key_points, bodies = (float(v) for v in line.split()[-2:])
     assert key_points <= 8 and bodies <= 7
-    assert "Sources more than five years older than their section's review" in text
+    assert "Sources more than 5 years older than their section's review" in text
     assert "Daikeler T et al." in text  # 2011, reviewed 2026

@@ -6,15 +6,15 @@ import pytest
 
 from triage.engine.rules import (
     Condition,
+    Refusal,
     Rule,
-    RuleError,
     RuleSet,
     Section,
     Source,
     evaluate,
-    validate,
+    problems,
 )
-from triage.engine.safety import MANDATORY
+from triage.engine.slugs import MANDATORY
 
 
 def section(slug, **kw):
@@ -138,45 +138,79 @@ def test_inactive_rules_and_rules_for_missing_sections_never_fire():
 
 
 @pytest.mark.parametrize(
-    ("rule", "problem"),
+    ("rule", "field", "question", "problem"),
     [
-        (Rule("q", "a", (cond("shoe_size", "9"),)), "unknown question 'shoe_size'"),
-        (Rule("v", "a", (cond("condition", "flu"),)), "unknown value 'flu' for 'condition'"),
-        (Rule("s", "missing"), "unknown section 'missing'"),
+        (
+            Rule("q", "a", (cond("shoe_size", "9"),)),
+            "question",
+            "shoe_size",
+            "unknown question 'shoe_size'",
+        ),
+        (
+            Rule("v", "a", (cond("condition", "flu"),)),
+            "values",
+            "condition",
+            "unknown value 'flu' for 'condition'",
+        ),
+        (Rule("s", "missing"), "section", "", "unknown section 'missing'"),
         (
             Rule("o", "a", (Condition("condition", "like", frozenset({"lupus"})),)),
-            "unknown operator",
+            "operator",
+            "condition",
+            "unknown operator 'like'",
         ),
-        (Rule("e", "a", (Condition("condition", "in", frozenset()),)), "lists no values"),
-        (Rule("m", "not-medical-advice"), "always shown and takes no rules"),
+        (
+            Rule("e", "a", (Condition("condition", "in", frozenset()),)),
+            "values",
+            "condition",
+            "condition on 'condition' lists no values",
+        ),
+        (
+            Rule("m", "not-medical-advice"),
+            "section",
+            "",
+            "section 'not-medical-advice' is always shown and takes no rules",
+        ),
         (
             Rule("r", "a", (cond("condition", "lupus"), cond("condition", "crohns"))),
-            "rule 'r': more than one condition on 'condition'",
+            "question",
+            "condition",
+            "more than one condition on 'condition'",
         ),
     ],
 )
-def test_validate_names_what_is_unknown(rule, problem):
+def test_problems_name_what_is_unknown_and_the_rule_field_and_condition_it_is_in(
+    rule, field, question, problem
+):
     rs = RuleSet.build([section("a"), section("not-medical-advice")], [rule])
-    with pytest.raises(RuleError, match=problem):
-        validate(rs)
+    [found] = problems(rs)
+    assert found.message == f"rule {rule.key!r}: {problem}"
+    assert (found.rule, found.field, found.question, found.section) == (
+        rule.key,
+        field,
+        question,
+        "",
+    )
 
 
-def test_validate_requires_sources_and_a_known_indicator():
-    rs = RuleSet.build([section("a", sources=(), indicator="loud")], [])
-    with pytest.raises(RuleError) as info:
-        validate(rs)
-    assert [(p.code, p.message) for p in info.value.problems] == [
-        ("unknown-indicator", "section 'a': unknown indicator 'loud'"),
-        ("no-source", "section 'a': needs at least one source"),
+def test_a_section_needs_sources_a_known_indicator_and_text_each_named_by_field():
+    rs = RuleSet.build([section("a", sources=(), indicator="loud", title=" ")], [])
+    assert problems(rs) == [
+        Refusal("unknown-indicator", "section 'a': unknown indicator 'loud'", "indicator", "a"),
+        Refusal("no-source", "section 'a': needs at least one source", "sources", "a"),
+        Refusal("no-text", "section 'a': needs a title", "title", "a"),
     ]
 
 
-@pytest.mark.parametrize(("title", "body"), [("", "Body."), ("Title", " "), ("", "")])
-def test_validate_requires_a_title_and_a_body(title, body):
+@pytest.mark.parametrize(
+    ("title", "body", "missing"),
+    [("", "Body.", ["title"]), ("Title", " ", ["body"]), ("", "", ["title", "body"])],
+)
+def test_a_section_without_a_title_or_a_body_is_refused_naming_each(title, body, missing):
     rs = RuleSet.build([dataclasses.replace(section("a"), title=title, body=body)], [])
-    with pytest.raises(RuleError) as info:
-        validate(rs)
-    assert [p.message for p in info.value.problems] == ["section 'a': needs a title and a body"]
+    assert [(p.field, p.message) for p in problems(rs)] == [
+        (name, f"section 'a': needs a {name}") for name in missing
+    ]
 
 
 def test_the_version_changes_with_any_content_and_only_then():

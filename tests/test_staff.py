@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests import answers as people
-from tests.clients import staff_client
+from tests.factories import staff_client
 from tests.journey import finish
 from triage.engine import codes
 from triage.models import Lookup, Submission

@@ -7,12 +7,14 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.models import HistoricalRecords
 
-from triage.engine import codes, rules
+from triage.engine import codes, comparison, rules
 
 INDICATOR_CHOICES = list(rules.INDICATORS.items())
 OPERATOR_CHOICES = list(rules.OPERATOR_WORDS.items())
@@ -46,16 +48,7 @@ class Section(models.Model):
         return (self.slug,)
 
     def to_engine(self) -> rules.Section:
-        return rules.Section(
-            slug=self.slug,
-            title=self.title,
-            summary=self.summary,
-            body=self.body,
-            indicator=self.indicator,
-            sources=tuple(s.to_engine() for s in self.sources.all()),
-            last_reviewed=self.last_reviewed.isoformat(),
-            next_review=self.next_review.isoformat(),
-        )
+        return rules.Section.from_row(self, self.sources.all())
 
 
 class SourceManager(models.Manager):
@@ -97,10 +90,6 @@ class Source(models.Model):
 
     natural_key.dependencies = ["triage.section"]
 
-    def to_engine(self) -> rules.Source:
-        checked = self.checked.isoformat() if self.checked else ""
-        return rules.Source(self.label, self.url, self.year, checked)
-
 
 class RuleManager(models.Manager):
     def get_by_natural_key(self, key):
@@ -131,13 +120,7 @@ class Rule(models.Model):
     natural_key.dependencies = ["triage.section"]
 
     def to_engine(self) -> rules.Rule:
-        return rules.Rule(
-            key=self.key,
-            section=self.section.slug,
-            priority=self.priority,
-            active=self.active,
-            conditions=tuple(c.to_engine() for c in self.conditions.all()),
-        )
+        return rules.Rule.from_row(self, self.conditions.all())
 
 
 class ConditionManager(models.Manager):
@@ -171,9 +154,172 @@ class Condition(models.Model):
 
     natural_key.dependencies = ["triage.rule"]
 
-    def to_engine(self) -> rules.Condition:
-        values = self.values if isinstance(self.values, list) else [self.values]
-        return rules.Condition(self.question, self.operator, frozenset(map(str, values)))
+
+# --- Compare your options (contract, third version; engine/comparison.py) ----------------
+
+STUDY_TYPE_CHOICES = [
+    ("rct", "Randomised trial"),
+    ("registry", "Registry"),
+    ("case_series", "Case series"),
+    ("meta_analysis", "Meta-analysis (studies pooled)"),
+    ("review", "Review"),
+    ("none", "No published study"),
+]
+
+
+class SlugManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Option(models.Model):
+    """A column of the comparison: one way of going on (contract slugs in comparison.OPTIONS)."""
+
+    slug = models.SlugField(unique=True)
+    title = models.CharField(max_length=80, help_text="The column heading, in plain words.")
+    order = models.PositiveSmallIntegerField(default=100, help_text="Lower numbers show first.")
+    conditions = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Condition values (contract) for which this column shows; empty for every "
+        "condition. The unproven-clinic column also shows to everyone offered a treatment.",
+    )
+    offered_only = models.BooleanField(
+        default=False,
+        help_text="Show this column only to people who said they were offered a treatment "
+        "(or ticked a warning sign of an offer).",
+    )
+    active = models.BooleanField(default=True)
+
+    objects = SlugManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "slug"]
+
+    def __str__(self):
+        return self.slug
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def to_engine(self) -> comparison.Option:
+        listed = self.conditions if isinstance(self.conditions, list) else []
+        return comparison.Option(
+            slug=self.slug,
+            title=self.title,
+            order=self.order,
+            conditions=tuple(map(str, listed)),
+            active=self.active,
+            offered_only=self.offered_only,
+        )
+
+
+class GridRow(models.Model):
+    """A row of the comparison: one question people ask (contract slugs in comparison.ROWS)."""
+
+    slug = models.SlugField(unique=True)
+    question = models.CharField(max_length=120, help_text="The row heading, as a question.")
+    order = models.PositiveSmallIntegerField(default=100, help_text="Lower numbers show first.")
+
+    objects = SlugManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "slug"]
+        verbose_name = "comparison row"
+
+    def __str__(self):
+        return self.slug
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def to_engine(self) -> comparison.Row:
+        return comparison.Row(slug=self.slug, question=self.question, order=self.order)
+
+
+class CellManager(models.Manager):
+    def get_by_natural_key(self, option_slug, row_slug, condition):
+        return self.get(option__slug=option_slug, row__slug=row_slug, condition=condition)
+
+
+class Cell(models.Model):
+    """One short plain answer: an option's answer to a row's question, for one condition or,
+    with no condition, for every condition without a cell of its own."""
+
+    option = models.ForeignKey(Option, on_delete=models.CASCADE, related_name="cells")
+    row = models.ForeignKey(GridRow, on_delete=models.CASCADE, related_name="cells")
+    condition = models.CharField(
+        max_length=40,
+        blank=True,
+        default="",
+        help_text="A condition value (contract), or empty for the default cell.",
+    )
+    text = models.TextField(help_text="One or two short plain sentences (reading grade 8 at most).")
+    per_100 = models.FloatField(
+        "X in 100",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text="Benefit and harm rows: how many in 100. Empty where no reliable number "
+        "exists (the text then says so and why). Below 1 shows as “fewer than 1 in 100”.",
+    )
+    outcome = models.CharField(
+        max_length=160,
+        blank=True,
+        help_text="What happened to them, for the sentence under the picture of 100 people: "
+        "“had no new relapses”. Optional.",
+    )
+    who = models.CharField(max_length=200, blank=True, help_text="Who the 100 people are.")
+    time_frame = models.CharField(max_length=80, blank=True, help_text="“over 5 years”.")
+    study = models.CharField(max_length=200, blank=True, help_text="The study, e.g. “MIST”.")
+    year = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1900)]
+    )
+    study_type = models.CharField(max_length=16, choices=STUDY_TYPE_CHOICES, default="none")
+    source_label = models.CharField(max_length=500, blank=True)
+    source_url = models.URLField(max_length=500, blank=True)
+    last_reviewed = models.DateField()
+    next_review = models.DateField()
+
+    objects = CellManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["option", "row", "condition"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["option", "row", "condition"], name="one_cell_per_place"
+            )
+        ]
+
+    def __str__(self):
+        return self.to_engine().name
+
+    def natural_key(self):
+        return (self.option.slug, self.row.slug, self.condition)
+
+    natural_key.dependencies = ["triage.option", "triage.gridrow"]
+
+    def to_engine(self) -> comparison.Cell:
+        return comparison.Cell(
+            option=self.option.slug,
+            row=self.row.slug,
+            condition=self.condition,
+            text=self.text,
+            per_100=self.per_100,
+            outcome=self.outcome,
+            who=self.who,
+            time_frame=self.time_frame,
+            study=self.study,
+            year=self.year,
+            study_type=self.study_type,
+            source_label=self.source_label,
+            source_url=self.source_url,
+            last_reviewed=self.last_reviewed.isoformat() if self.last_reviewed else "",
+            next_review=self.next_review.isoformat() if self.next_review else "",
+        )
 
 
 class Submission(models.Model):
@@ -191,6 +337,18 @@ class Submission(models.Model):
     answers = models.JSONField()
     result = models.JSONField(help_text="The cards as shown, so the summary can be reproduced.")
     ruleset_version = models.CharField(max_length=64)
+    comparison = models.JSONField(
+        null=True,
+        blank=True,
+        help_text="The comparison grid as shown (comparison.for_answers), stored like the "
+        "result so it never changes under the person; empty for summaries made before it.",
+    )
+    priorities = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Up to three comparison row slugs the person marked as mattering most. "
+        "Printed on the sheet; never used by the rules.",
+    )
     created = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField(db_index=True, blank=True)
     deleted_at = models.DateTimeField(
@@ -224,22 +382,29 @@ class Submission(models.Model):
         """The patient's "Delete my answers": keep only the code, so it can say it was deleted."""
         self.answers = {}
         self.result = []
+        self.comparison = None
+        self.priorities = []
         self.deleted_at = timezone.now()
-        self.save(update_fields=["answers", "result", "deleted_at"])
+        self.save(update_fields=["answers", "result", "comparison", "priorities", "deleted_at"])
 
 
 class Lookup(models.Model):
-    """A record of a member of staff looking up a reference code: who, when, which code."""
+    """One attempt to reach a summary by its code, kept for audit: a member of staff looking up
+    a reference code (who, when, which code, what they were shown), a staff download of a
+    summary as a FHIR QuestionnaireResponse (``exported``), a superuser opening it in the admin
+    (``admin``), and an anonymous guess at a private link that was never issued (``bad_link``,
+    with no user; purged after a week). Rate limits count in ``RateCount``, not here."""
 
     OUTCOMES = [
-        ("found", "Found"),
-        ("mistyped", "Mistyped (check character wrong)"),
-        ("unknown", "No such code"),
-        ("expired", "Expired"),
-        ("deleted", "Deleted by the patient"),
-        ("limited", "Refused: too many lookups"),
-        ("bad_link", "Private link that was never issued"),
-        ("exported", "Downloaded as a FHIR QuestionnaireResponse"),
+        ("found", gettext_lazy("Found")),
+        ("mistyped", gettext_lazy("Mistyped (check character wrong)")),
+        ("unknown", gettext_lazy("No such code")),
+        ("expired", gettext_lazy("Expired")),
+        ("deleted", gettext_lazy("Deleted by the patient")),
+        ("limited", gettext_lazy("Refused: too many lookups")),
+        ("bad_link", gettext_lazy("Private link that was never issued")),
+        ("exported", gettext_lazy("Downloaded as a FHIR QuestionnaireResponse")),
+        ("admin", gettext_lazy("Opened in the admin by a superuser")),
     ]
 
     user = models.ForeignKey(
@@ -256,21 +421,37 @@ class Lookup(models.Model):
         ordering = ["-created"]
 
     def __str__(self):
-        return f"{self.username} looked up {self.code} ({self.outcome})"
+        values = {"who": self.username, "code": self.code, "outcome": self.get_outcome_display()}
+        if self.outcome == "exported":
+            return _("%(who)s downloaded %(code)s as FHIR") % values
+        if self.outcome == "admin":
+            return _("%(who)s opened %(code)s in the admin") % values
+        if not self.username:
+            return _("Someone without an account tried %(code)s (%(outcome)s)") % values
+        return _("%(who)s looked up %(code)s (%(outcome)s)") % values
 
 
-class ApiCall(models.Model):
-    """One request to the cards API, kept only to count requests per address for its rate
-    limit (in the database, so every server process counts the same); no content is kept."""
+class RateCount(models.Model):
+    """How many requests one subject (a keyed hash of an address, an account id) made in one
+    window of one rate limit (triage/platform/throttle.py), so every server process counts the
+    same. One row per bucket, subject and window, counted up in a single statement; nothing
+    of what was sent is kept, and `purge_expired` deletes rows whose window has ended."""
 
-    address_hash = models.CharField(max_length=16)
-    created = models.DateTimeField(default=timezone.now)
+    bucket = models.CharField(max_length=20)
+    subject = models.CharField(max_length=64)
+    slot = models.BigIntegerField(help_text="When the window began, in seconds since 1970.")
+    hits = models.PositiveIntegerField(default=0)
+    ends = models.DateTimeField(db_index=True, help_text="When the window ends.")
 
     class Meta:
-        indexes = [models.Index(fields=["address_hash", "created"], name="apicall_address_created")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bucket", "subject", "slot"], name="ratecount_one_row_per_window"
+            )
+        ]
 
     def __str__(self):
-        return f"{self.address_hash} at {self.created:%Y-%m-%d %H:%M:%S}"
+        return f"{self.bucket} {self.subject}: {self.hits} until {self.ends:%Y-%m-%d %H:%M:%S}"
 
 
 class RulesetVersion(models.Model):

@@ -108,14 +108,22 @@ AUTHENTICATION_BACKENDS = [
 ]
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-# Five failures from one address, or against one username, lock that address or username.
-AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
-# A lockout ends on time even if someone keeps trying, so nobody can keep a colleague out.
+# Five failures for one username lock that username only at the address they came from: a
+# stranger who knows a colleague's username cannot lock them out of their own desk. On top,
+# one address with many failures whatever the usernames (password spraying) is locked too:
+# throttle.SIGN_IN_FAILURES_PER_ADDRESS, counted by the handler below.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "triage.platform.throttle.SignInHandler"
+# A lockout ends on time even if someone keeps trying.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_LOCKOUT_CALLABLE = "triage.platform.errors.locked_out"
+# Parsed: no port, an IPv6 client by its /64; a bad forwarded value is a 400, never a 500.
 AXES_CLIENT_IP_CALLABLE = "triage.platform.throttle.client_ip"
+# Every failed sign-in is listed for admins (Axes: access failures), per username, with the
+# address; purge_expired deletes these and axes' other records after SIGN_IN_RECORD_RETENTION.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -5,7 +5,8 @@ from django.urls import include, path, re_path
 from triage.clinic import views as clinic_views
 from triage.fhir import views as fhir_views
 from triage.journey import confirm, wizard
-from triage.platform import health
+from triage.platform import health, robots
+from triage.summary import converters  # noqa: F401  (registers <token:...>, <reference:...>)
 from triage.summary import views as summary_views
 
 app_patterns = (
@@ -17,17 +18,19 @@ app_patterns = (
         path("summary/<uuid:pk>/", summary_views.summary, name="summary"),
         path("summary/<uuid:pk>/sheet/", summary_views.sheet, name="sheet"),
         path("summary/<uuid:pk>/delete/", summary_views.delete_summary, name="delete"),
+        path("summary/<uuid:pk>/compare/", summary_views.compare, name="compare"),
         # The patient's private link: opens the summary on any device, no cookies needed.
-        path("s/<str:token>/", summary_views.link_summary, name="link"),
-        path("s/<str:token>/sheet/", summary_views.link_sheet, name="link-sheet"),
-        path("s/<str:token>/delete/", summary_views.link_delete, name="link-delete"),
+        path("s/<token:token>/", summary_views.link_summary, name="link"),
+        path("s/<token:token>/sheet/", summary_views.link_sheet, name="link-sheet"),
+        path("s/<token:token>/delete/", summary_views.link_delete, name="link-delete"),
+        path("s/<token:token>/compare/", summary_views.link_compare, name="link-compare"),
         path(
             "summary/<uuid:pk>/questionnaire-response.json",
             fhir_views.response,
             name="fhir-response",
         ),
         path(
-            "s/<str:token>/questionnaire-response.json",
+            "s/<token:token>/questionnaire-response.json",
             fhir_views.link_response,
             name="link-fhir-response",
         ),
@@ -40,6 +43,7 @@ urlpatterns = [
     path("staff/", include(clinic_views.urlpatterns)),
     path(settings.ADMIN_URL, admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
+    path("robots.txt", robots.robots_txt, name="robots"),
     path(
         f"fhir/Questionnaire/{fhir_views.fhir.QUESTIONNAIRE_ID}",
         fhir_views.questionnaire,

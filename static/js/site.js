@@ -76,6 +76,14 @@
     });
   });
 
+  // A page the browser restored from its back-forward cache is shown from memory, as it was
+  // before, say, "Delete my answers". Pages with answers are sent with no-store, which keeps
+  // them out of the cache in most browsers; for any that keeps them anyway, ask the server
+  // again, which answers with what is true now.
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) window.location.reload();
+  });
+
   // Folded parts open for printing (browsers without ::details-content), then close again.
   var reopened = [];
   window.addEventListener("beforeprint", function () {

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from tests.browser.checks import ARTIFACTS
 from tests.browser.walk import finish
-from tests.shipped import FIXTURES
+from tests.fixture_rows import FIXTURES
 from tests.stats import STATS
 from triage.authoring.files import load_files
 from triage.clinic.views import STAFF_GROUP

@@ -18,7 +18,7 @@ from tests.browser.checks import ARTIFACTS
 from tests.browser.reading import KEY_POINTS, ORDER, WORDS_BEFORE
 from tests.browser.test_print import flat
 from tests.browser.walk import finish, submit
-from tests.shipped import FIXTURES
+from tests.fixture_rows import FIXTURES
 from tests.stats import STATS
 from triage.authoring.files import load_files
 from triage.clinic.views import STAFF_GROUP

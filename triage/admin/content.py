@@ -9,7 +9,6 @@ reverting an old version would skip the checks.
 
 from __future__ import annotations
 
-import datetime
 import itertools
 from collections import defaultdict
 
@@ -22,10 +21,12 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from triage.admin import views
-from triage.admin.filters import DUE_SOON_DAYS, ReviewFilter
+from triage.admin.filters import ReviewFilter
 from triage.admin.forms import (
     CONFIRM,
     ConditionForm,
@@ -34,11 +35,13 @@ from triage.admin.forms import (
     SectionForm,
     SourceForm,
     SourceFormSet,
+    vouch,
+    vouched,
 )
-from triage.authoring import verdict, versions
+from triage.authoring import reviews, verdict, versions
 from triage.authoring.ruleset import load_ruleset
 from triage.engine.rules import OPERATOR_WORDS
-from triage.engine.safety import MANDATORY
+from triage.engine.slugs import MANDATORY
 from triage.models import Condition, Rule, Section, Source
 from triage.platform.markdown import render_markdown
 
@@ -113,22 +116,46 @@ class AuthoringAdmin(SimpleHistoryAdmin):
         raise NotImplementedError
 
     def delete_view(self, request, object_id, extra_context=None):
+        """Deleting is checked like saving, and only when "Yes" is pressed: the GET is Django's
+        plain question and proves nothing, so no one can slow the site by opening it. The POST
+        runs the verdict (kept by the candidate's fingerprint); when patients' summaries would
+        change it shows the effect and asks again, with a signed token that lets the delete go
+        through without proving anything a second time."""
         obj = self.get_object(request, unquote(object_id))
-        extra_context = dict(extra_context or {})
-        if obj is not None and self.has_delete_permission(request, obj):
+        if (
+            request.method == "POST"
+            and obj is not None
+            and self.has_delete_permission(request, obj)
+        ):
             current = load_ruleset()
             candidate = self.without(obj, current)
-            refused = verdict.refusals(candidate)
-            if refused:
-                for refusal in refused:
-                    messages.error(request, f"{obj} cannot be deleted: {refusal.message}")
+            if vouched(request.POST.get(CONFIRM), current, candidate) is None:
                 opts = self.model._meta
-                return HttpResponseRedirect(
-                    reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
-                )
-            found = verdict.effect(current, candidate)
-            extra_context["effect"] = found
-            extra_context["examples"] = _examples(found, current)
+                change = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+                refused = verdict.refusals(candidate)
+                if refused:
+                    for refusal in refused:
+                        messages.error(request, f"{obj} cannot be deleted: {refusal.message}")
+                    return HttpResponseRedirect(change)
+                found = verdict.effect(current, candidate)
+                if not found.none:
+                    return TemplateResponse(
+                        request,
+                        "admin/triage/confirm_change.html",
+                        {
+                            **self.admin_site.each_context(request),
+                            "title": _("Check the effect of deleting this"),
+                            "opts": opts,
+                            "object": obj,
+                            "effect": found,
+                            "examples": _examples(found, current),
+                            "posted": [("post", "yes")],
+                            "confirm_name": CONFIRM,
+                            "token": vouch(current, candidate, found),
+                            "cancel_url": change,
+                            "deleting": True,
+                        },
+                    )
         return super().delete_view(request, object_id, extra_context)
 
     def delete_model(self, request, obj):
@@ -238,14 +265,15 @@ class SectionAdmin(AuthoringAdmin):
     def preview(self, obj):
         return mark_safe(render_markdown(obj.body or ""))  # noqa: S308  # nosec B308 B703 (nh3)
 
-    @admin.display(description="Review", ordering="next_review")
+    @admin.display(description=gettext_lazy("Review"), ordering="next_review")
     def review_status(self, obj):
-        today = datetime.date.today()
-        if obj.next_review < today:
-            return format_html("<strong>{}</strong>", "Overdue")
-        if obj.next_review <= today + datetime.timedelta(days=DUE_SOON_DAYS):
-            return f"Due in {(obj.next_review - today).days} days"
-        return "Not due yet"
+        state = reviews.state(obj.next_review)
+        if state == reviews.OVERDUE:
+            return format_html("<strong>{}</strong>", reviews.LABELS[state])
+        if state == reviews.SOON:
+            days = reviews.days_left(obj.next_review)
+            return ngettext("Due in %(days)d day", "Due in %(days)d days", days) % {"days": days}
+        return reviews.LABELS[state]
 
     def has_delete_permission(self, request, obj=None):
         if obj is not None and obj.slug in MANDATORY:

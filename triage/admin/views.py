@@ -9,9 +9,10 @@ from django.urls import reverse
 from django.views import View
 
 from triage.authoring.ruleset import load_ruleset
-from triage.engine import questions
+from triage.engine import comparison, questions
 from triage.models import Rule
 from triage.summary.cards import build_cards
+from triage.summary.comparison import grid_view
 
 EDIT_PERMISSIONS = ("triage.change_rule", "triage.change_section")
 
@@ -72,7 +73,10 @@ class TryRules(View):
         form = TryForm(request.GET if submitted else None)
         ruleset = load_ruleset()
         cards: list[dict] = []
+        grid = None
         if submitted and form.is_valid():
+            if ruleset.grid is not None:  # the comparison these answers would get, as stored
+                grid = grid_view(comparison.for_answers(ruleset.grid, form.answers))
             keys = {r.key: r.pk for r in Rule.objects.only("pk", "key")}
             for card in build_cards(form.answers, ruleset):
                 card["rule_links"] = [
@@ -87,6 +91,7 @@ class TryRules(View):
             "opts": Rule._meta,
             "form": form,
             "cards": cards,
+            "grid": grid,
             "submitted": submitted,
             "version": ruleset.version,
         }

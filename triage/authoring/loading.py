@@ -8,15 +8,16 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from django.apps import apps
 from django.core.management import call_command
 from django.db import transaction
 
-from triage.authoring import verdict, versions
+from triage.authoring import files, verdict, versions
 from triage.authoring.ruleset import clear_ruleset_cache, load_ruleset
 from triage.engine import principles, rules
-from triage.models import Condition, Rule, Section, Source
 
-MODEL_ORDER = ["triage.section", "triage.source", "triage.rule", "triage.condition"]
+# The models a fixture may hold, in load order: the fixture format's table (``files.FORMATS``).
+MODEL_ORDER = list(files.FORMATS)
 
 
 class RulesetRefused(Exception):
@@ -30,17 +31,20 @@ class RulesetRefused(Exception):
 
 def ruleset_load(paths: list[Path], *, replace: bool) -> principles.Report:
     """Load fixture files, all or nothing: with `replace`, they become every rule and section;
-    otherwise their rows are added or updated. The result must pass ``verdict.refusals``
-    (the admin's and the system check's test) or RulesetRefused is raised and the database is
-    as it was. Records the version loaded and a history row for each row it changed."""
+    otherwise their rows are added or updated. The files are read by ``files.read`` (a bad row
+    is named by file and row), and the result must pass ``verdict.refusals`` (the admin's and
+    the system check's test), or RulesetRefused is raised and the database is as it was.
+    Records the version loaded and a history row for each row it changed."""
     try:
         with transaction.atomic():
+            try:
+                rows = files.read(paths, known={} if replace else _stored_keys())
+            except files.FixtureError as exc:
+                raise RulesetRefused(str(exc)) from None
             if replace:
-                Condition.objects.all().delete()
-                Rule.objects.all().delete()
-                Source.objects.all().delete()
-                Section.objects.all().delete()
-            _load_rows(_read_rows(paths), replace=replace)
+                for label in reversed(MODEL_ORDER):
+                    apps.get_model(label).objects.all().delete()
+            _load_rows(rows)
             ruleset = load_ruleset()
             found = verdict.assess(ruleset)
             if found.refusals:
@@ -53,55 +57,26 @@ def ruleset_load(paths: list[Path], *, replace: bool) -> principles.Report:
     return found.report
 
 
-def _read_rows(paths: list[Path]) -> list[dict]:
-    rows: list[dict] = []
-    for path in paths:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise RulesetRefused(f"{path.name}: not a readable JSON fixture ({exc})") from None
-        if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
-            raise RulesetRefused(f"{path.name}: a fixture is a JSON list of objects")
-        for row in data:
-            if row.get("model") not in MODEL_ORDER:
-                raise RulesetRefused(f"{path.name}: unexpected model {row.get('model')!r}")
-        rows.extend(data)
-    return rows
+def _stored_keys() -> dict[str, list[str]]:
+    """The natural keys already in the database of every model a fixture row may refer to."""
+    referred = {model for fmt in files.FORMATS.values() for model in fmt.refers.values()}
+    return {
+        label: list(
+            apps.get_model(label).objects.values_list(files.FORMATS[label].key[0], flat=True)
+        )
+        for label in referred
+    }
 
 
-def _load_rows(rows: list[dict], *, replace: bool) -> None:
+def _load_rows(rows: list[files.Row]) -> None:
     """All rows in dependency order in one loaddata call, so a file may refer to sections
     defined in another file whatever the names sort as."""
-    rows = sorted(rows, key=lambda row: MODEL_ORDER.index(row["model"]))
-    _check_references(rows, replace)
+    ordered = sorted(rows, key=lambda row: MODEL_ORDER.index(row.model))
     with tempfile.TemporaryDirectory() as tmp:
         combined = Path(tmp) / "rules_and_sections.json"
-        combined.write_text(json.dumps(rows), encoding="utf-8")
+        combined.write_text(json.dumps([row.as_fixture() for row in ordered]), encoding="utf-8")
         try:
             call_command("loaddata", str(combined), verbosity=0)
         except Exception as exc:  # loaddata wraps many error types; all of them mean "refuse"
             lines = [line for line in str(exc).splitlines() if line.strip()]
             raise RulesetRefused(lines[-1] if lines else repr(exc)) from None
-
-
-def _check_references(rows: list[dict], replace: bool) -> None:
-    """Name a reference to a section or rule that does not exist, before loaddata would fail
-    on it with a database error."""
-    sections = {r["fields"].get("slug") for r in rows if r["model"] == "triage.section"}
-    rule_keys = {r["fields"].get("key") for r in rows if r["model"] == "triage.rule"}
-    if not replace:
-        sections |= set(Section.objects.values_list("slug", flat=True))
-        rule_keys |= set(Rule.objects.values_list("key", flat=True))
-    for row in rows:
-        fields = row.get("fields") or {}
-        if row["model"] in ("triage.source", "triage.rule"):
-            ref = (fields.get("section") or [None])[0]
-            if ref not in sections:
-                name = fields.get("key") or fields.get("label")
-                raise RulesetRefused(f"{row['model']} {name!r}: unknown section {ref!r}")
-        if row["model"] == "triage.condition":
-            ref = (fields.get("rule") or [None])[0]
-            if ref not in rule_keys:
-                raise RulesetRefused(
-                    f"condition on {fields.get('question')!r}: unknown rule {ref!r}"
-                )

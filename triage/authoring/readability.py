@@ -22,7 +22,7 @@ import textstat
 from triage.engine.rules import Refusal, RuleSet
 from triage.platform.markdown import separate_lists
 
-# Targets and limits (issue 12): above the limit is refused, between target and limit warned.
+# Targets and limits: above the limit is refused, between target and limit warned.
 BODY_TARGET, BODY_LIMIT = 8.5, 10.0
 KEY_POINT_TARGET, KEY_POINT_LIMIT = 10.0, 12.0
 BLOCKS = {"p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "dt", "dd"}
@@ -156,22 +156,22 @@ def check(summary: str, body: str, *, slug: str = "") -> list[Finding]:
     return out
 
 
-def refusals(sections: Iterable) -> list[str]:
-    """Messages for every section (anything with slug, summary and body) whose text is refused."""
-    return [f.message for s in sections for f in check(s.summary, s.body, slug=s.slug) if f.refused]
+def warnings_for(summary: str, body: str, *, slug: str = "") -> list[str]:
+    """Messages for a text harder than the target but not refused: saved or loaded, with a
+    warning (the refusals are ``ruleset_refusals``, one of the verdict's checks)."""
+    return [f.message for f in check(summary, body, slug=slug) if not f.refused]
 
 
 def warnings(sections: Iterable) -> list[str]:
-    return [
-        f.message for s in sections for f in check(s.summary, s.body, slug=s.slug) if not f.refused
-    ]
+    """The warnings of every section (anything with slug, summary and body)."""
+    return [w for s in sections for w in warnings_for(s.summary, s.body, slug=s.slug)]
 
 
 def ruleset_refusals(ruleset: RuleSet) -> list[Refusal]:
     """The refused texts of a ruleset as coded refusals: one of ``authoring.CHECKS``, so the
     admin, ``load_rules``, ``verify_rules`` and the system check all refuse them alike."""
     return [
-        Refusal(f.code, f.message)
+        Refusal(f.code, f.message, field=f.field, section=s.slug)
         for s in ruleset.sections.values()
         for f in check(s.summary, s.body, slug=s.slug)
         if f.refused

@@ -33,9 +33,12 @@ def load_ruleset() -> rules.RuleSet:
         .select_related("section")
         .prefetch_related(Prefetch("conditions", queryset=Condition.objects.order_by("question")))
     )
+    from triage.authoring.comparison import database_grid  # three more queries: the grid
+
     return rules.RuleSet.build(
         sections=[s.to_engine() for s in sections],
         rules=[r.to_engine() for r in active_rules],
+        grid=database_grid(),
     )
 
 

@@ -10,14 +10,16 @@ way in refuses the same things with the same codes and words.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 
-from triage.authoring import readability
+from triage.authoring import comparison, readability
 from triage.engine import principles
 from triage.engine.questions import answers_in_words
 from triage.engine.rules import Refusal, Rule, RuleSet, Section, Shown, evaluate, problems
-from triage.engine.safety import MANDATORY
+from triage.engine.slugs import MANDATORY
 
 # --- candidates ---------------------------------------------------------------------------
 
@@ -41,7 +43,7 @@ def with_section(
         sections.append(new)
         own = {r.key: dataclasses.replace(r, section=new.slug) for r in rules_of_section}
         kept = [r for r in kept if r.key not in own] + list(own.values())
-    return RuleSet.build(sections, kept)
+    return RuleSet.build(sections, kept, current.grid)
 
 
 def with_rule(current: RuleSet, new: Rule | None, *, old_key: str | None = None) -> RuleSet:
@@ -53,7 +55,7 @@ def with_rule(current: RuleSet, new: Rule | None, *, old_key: str | None = None)
     kept = [r for r in current.rules if r.key not in drop]
     if new is not None and new.active:
         kept.append(new)
-    return RuleSet.build(current.sections.values(), kept)
+    return RuleSet.build(current.sections.values(), kept, current.grid)
 
 
 # --- what is refused ----------------------------------------------------------------------
@@ -66,6 +68,8 @@ def mandatory_refusals(ruleset: RuleSet) -> list[Refusal]:
         Refusal(
             "mandatory-missing",
             f"section {slug!r} is mandatory: it cannot be deleted or switched off",
+            field="active",
+            section=slug,
         )
         for slug in MANDATORY
         if slug not in ruleset.sections
@@ -75,8 +79,28 @@ def mandatory_refusals(ruleset: RuleSet) -> list[Refusal]:
 Check = Callable[[RuleSet], list[Refusal]]
 
 # What a ruleset is checked for before anything else; each check is one function from a ruleset
-# to its refusals, so another (readability, say) is one more entry here.
-CHECKS: list[Check] = [problems, mandatory_refusals, readability.ruleset_refusals]
+# to its refusals (each saying which section or rule, and which field, it is about), so another
+# check is one more entry here, and every way in refuses it alike.
+CHECKS: list[Check] = [
+    problems,
+    mandatory_refusals,
+    readability.ruleset_refusals,
+    comparison.refusals,  # the comparison grid: principle 12, sources, reading grade, ranking
+]
+
+
+def checked(ruleset: RuleSet) -> list[Refusal]:
+    """What the CHECKS find, in their order."""
+    return [refusal for check in CHECKS for refusal in check(ruleset)]
+
+
+def row_refusals(alone: RuleSet, *, section: str = "", rule: str = "") -> list[Refusal]:
+    """What the CHECKS refuse in one section or rule, from a ruleset holding it (and, for a
+    rule, its section): a switched-off row is not in the candidate, but what it says and names
+    must be sound before it is saved, as it may be switched back on."""
+    return [
+        r for r in checked(alone) if (section and r.section == section) or (rule and r.rule == rule)
+    ]
 
 
 @dataclass(frozen=True)
@@ -85,12 +109,49 @@ class Assessment:
     report: principles.Report | None  # the proof, when the checks let it run
 
 
+# --- kept by fingerprint ---------------------------------------------------------------------
+# The verdict and the effect depend on nothing but the rulesets' content, and a built ruleset's
+# version is a hash of that content: both are kept by version, so the same candidate (an edit
+# posted again, then confirmed; a delete asked about twice) is proved and counted once per
+# process. An unbuilt ruleset (version "") is never kept.
+KEPT = 32
+_kept: OrderedDict[Hashable, object] = OrderedDict()
+_kept_lock = threading.Lock()
+
+
+def _keep(key: Hashable, versions: tuple[str, ...], compute: Callable[[], object]):
+    if not all(versions):
+        return compute()
+    with _kept_lock:
+        if key in _kept:
+            _kept.move_to_end(key)
+            return _kept[key]
+    value = compute()
+    with _kept_lock:
+        _kept[key] = value
+        while len(_kept) > KEPT:
+            _kept.popitem(last=False)
+    return value
+
+
+def forget() -> None:
+    """Drop every kept verdict and effect (tests that change how the proof runs)."""
+    with _kept_lock:
+        _kept.clear()
+
+
 def assess(ruleset: RuleSet, *, stop_after: int = 1) -> Assessment:
     """Whatever the CHECKS find (unknown names, missing sources, advice, a missing mandatory
     section...) or, when they find nothing, the principles that break over the whole answer
     space (the first `stop_after` violations; 0 for all), each with an answer set that breaks
-    it. A proof over unknown names would mean nothing, so it runs only when the checks pass."""
-    found = [refusal for check in CHECKS for refusal in check(ruleset)]
+    it. A proof over unknown names would mean nothing, so it runs only when the checks pass.
+    Kept by the ruleset's fingerprint (its version)."""
+    key = ("assess", ruleset.version, stop_after)
+    return _keep(key, (ruleset.version,), lambda: _assess(ruleset, stop_after))
+
+
+def _assess(ruleset: RuleSet, stop_after: int) -> Assessment:
+    found = checked(ruleset)
     if found:
         return Assessment(found, None)
     report = principles.verify(ruleset, stop_after=stop_after)
@@ -185,7 +246,12 @@ def _compare(before: list[Shown], after: list[Shown], old: RuleSet, new: RuleSet
 def effect(before: RuleSet, after: RuleSet, *, limit: int = 3) -> Effect:
     """How many answer combinations would get a different summary (other sections, another
     order, other text or other reasons) if `after` replaced `before`, with up to `limit`
-    examples of different kinds."""
+    examples of different kinds. Kept by the two rulesets' fingerprints."""
+    key = ("effect", before.version, after.version, limit)
+    return _keep(key, (before.version, after.version), lambda: _effect(before, after, limit))
+
+
+def _effect(before: RuleSet, after: RuleSet, limit: int) -> Effect:
     # Classes fine enough for both rulesets: no rule of either can tell their members apart.
     both = RuleSet(sections={}, rules=before.rules + after.rules)
     total = changed = 0

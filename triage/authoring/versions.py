@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from triage.authoring.files import ruleset_objects
 from triage.engine import rules
-from triage.models import Condition, Rule, RulesetVersion, Section, Source
+from triage.models import Cell, Condition, GridRow, Option, Rule, RulesetVersion, Section, Source
 
 
 def record(ruleset: rules.RuleSet, *, recorded_by: str, user=None) -> RulesetVersion:
@@ -32,7 +32,7 @@ def record_loaded(ruleset: rules.RuleSet) -> None:
     rule and condition that it added or changed (loading fixtures saves rows "raw", which
     django-simple-history does not see), so the next edit in the admin shows what it changed."""
     record(ruleset, recorded_by="load_rules")
-    for model in (Section, Source, Rule, Condition):
+    for model in (Section, Source, Rule, Condition, Option, GridRow, Cell):
         history = model.history
         tracked = [f.attname for f in history.model.tracked_fields]
         latest = {h.id: h for h in history.latest_of_each() if h.history_type != "-"}

@@ -25,7 +25,9 @@ from triage.models import Lookup, Submission
 from triage.platform import throttle
 from triage.platform.pages import show
 from triage.platform.roles import CLINIC_STAFF as STAFF_GROUP
+from triage.summary import converters  # noqa: F401  (registers <reference:...>)
 from triage.summary.access import road
+from triage.summary.comparison import comparison_context
 from triage.summary.context import summary_context
 from triage.summary.sheet import sheet_context
 
@@ -99,9 +101,13 @@ def lookup(request):
     if request.method == "POST" and form.is_valid():
         code = form.cleaned_data["code"]
         address = throttle.address_hash(request)
-        if throttle.lookups_over_limit(request.user, address):
+        wait = throttle.staff_lookup_wait(request, address)
+        if wait is not None:
             throttle.record_lookup(request, code=code, outcome="limited", address=address)
-            return show(request, "too_many_lookups", minutes=throttle.lookup_minutes())
+            limit = throttle.STAFF_LOOKUPS_PER_ACCOUNT
+            refused = show(request, "too_many_lookups", minutes=limit.minutes)
+            refused["Retry-After"] = str(wait)
+            return refused
         submission = Submission.objects.filter(reference=code).first()
         outcome = lookup_outcome(code, submission)
         throttle.record_lookup(
@@ -158,6 +164,14 @@ def staff_sheet(request, reference: str):
 
 @require_http_methods(["GET"])
 @staff_only
+def staff_compare(request, reference: str):
+    """The options side by side, as stored with the summary; what matters to the patient is
+    shown read-only."""
+    return _staff_page(request, reference, comparison_context, "triage/compare.html")
+
+
+@require_http_methods(["GET"])
+@staff_only
 def staff_response(request, reference: str):
     """The summary's answers as a FHIR QuestionnaireResponse for the clinic's record: on the
     same terms as the summary, and recorded like a lookup (who took which record, when)."""
@@ -189,10 +203,11 @@ class StaffLoginView(auth_views.LoginView):
 urlpatterns = (
     [
         path("", lookup, name="lookup"),
-        path("summaries/<str:reference>/", staff_summary, name="summary"),
-        path("summaries/<str:reference>/sheet/", staff_sheet, name="sheet"),
+        path("summaries/<reference:reference>/", staff_summary, name="summary"),
+        path("summaries/<reference:reference>/sheet/", staff_sheet, name="sheet"),
+        path("summaries/<reference:reference>/compare/", staff_compare, name="compare"),
         path(
-            "summaries/<str:reference>/questionnaire-response.json",
+            "summaries/<reference:reference>/questionnaire-response.json",
             staff_response,
             name="fhir-response",
         ),

@@ -73,3 +73,51 @@ def normalise(text: str) -> str:
 def find_advice(text: str) -> list[str]:
     """Every advice phrase in `text`, as written there (original case, spaces collapsed)."""
     return [" ".join(m.group(0).split()) for m in _MATCHER.finditer(normalise(text))]
+
+
+# Words that rank, score or recommend one option over another. The comparison grid
+# (engine/comparison.py, principle 12) sets options side by side and must never steer: its
+# texts are checked against these as well as PHRASES. Section texts are not, because they
+# may report what a trial compared ("HSCT against the strongest drugs"); a grid cell may not.
+RANKING: tuple[str, ...] = (
+    "best option",
+    "best choice",
+    "best treatment",
+    "the best",
+    "better option",
+    "better choice",
+    "better than",
+    "worse than",
+    "safer than",
+    "riskier than",
+    "more effective than",
+    "less effective than",
+    "most effective",
+    "least effective",
+    "the safest",
+    "the most effective",
+    "first choice",
+    "preferred option",
+    "preferred treatment",
+    "top choice",
+    "number one",
+    "recommended",
+    "we recommend",
+    "superior to",
+    "inferior to",
+    "the right choice",
+    "the wrong choice",
+)
+
+_RANKING = re.compile(
+    "|".join(_pattern(p) for p in sorted(RANKING, key=len, reverse=True)), re.IGNORECASE
+)
+
+
+def find_ranking(text: str) -> list[str]:
+    """Every phrase in `text` that ranks or recommends an option (advice included), as written
+    there, each once, in the order they first appear."""
+    plain = normalise(text)
+    found = [(m.start(), " ".join(m.group(0).split())) for m in _MATCHER.finditer(plain)]
+    found += [(m.start(), " ".join(m.group(0).split())) for m in _RANKING.finditer(plain)]
+    return list(dict.fromkeys(phrase for _, phrase in sorted(found)))

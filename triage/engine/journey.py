@@ -86,7 +86,7 @@ def previous_step(step: str, answers: Mapping[str, object]) -> str | None:
     return active[index - 1] if index > 0 else None
 
 
-def refusal(
+def detour(
     step: str, answers: Mapping[str, object], *, started: bool, finished: bool = False
 ) -> Detour | None:
     """Why question `step` cannot be shown or answered now, or None when it can.
@@ -110,7 +110,7 @@ def refusal(
     return None
 
 
-def check_refusal(
+def check_detour(
     answers: Mapping[str, object], *, started: bool, finished: bool = False
 ) -> Detour | None:
     """Why check answers (or confirming them) cannot be shown now, or None when it can."""
@@ -121,8 +121,8 @@ def check_refusal(
     return None
 
 
-def back_refusal(step: str, goto: str, answers: Mapping[str, object]) -> Detour | None:
-    """Why "Back" from `step` to `goto` is refused: only an earlier question is a way back."""
+def back_detour(step: str, goto: str, answers: Mapping[str, object]) -> Detour | None:
+    """Why "Back" from `step` to `goto` cannot be taken: only an earlier question is a way back."""
     active = active_steps(answers)
     if goto not in active or step not in active or active.index(goto) >= active.index(step):
         return Detour.NOT_EARLIER

@@ -19,30 +19,31 @@ import random
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from triage.engine import questions
-from triage.engine.rules import TOURISM_WARNING, RuleSet, Shown, evaluate
-from triage.engine.safety import MANDATORY
+from triage.engine import comparison, questions
+from triage.engine.rules import RuleSet, Shown, evaluate
+from triage.engine.slugs import (
+    APPROVED_PROTOCOLS,
+    CAR_T,
+    CLINICAL_TRIALS,
+    EVIDENCE,
+    HSCT_HOW_IT_WORKS,
+    HSCT_JOURNEY,
+    HSCT_RISKS,
+    MANDATORY,
+    MSC_HOW_IT_WORKS,
+    MSC_SAFETY,
+    NOT_MEDICAL_ADVICE,
+    QUESTIONS_TO_ASK,
+    TOURISM_WARNING,
+    WEIGHING_RISKS,
+)
 
-HSCT_CORE = ("hsct-how-it-works", "hsct-journey", "hsct-risks")
-MSC_FISTULA = ("msc-how-it-works", "msc-safety", "evidence-crohns")
-CAR_T = "car-t-cell-therapy"  # principle 10: its risks are in the same section
+HSCT_CORE = (HSCT_HOW_IT_WORKS, HSCT_JOURNEY, HSCT_RISKS)
+MSC_FISTULA = (MSC_HOW_IT_WORKS, MSC_SAFETY, EVIDENCE["crohns"])
 CAR_T_CONDITIONS = frozenset({"lupus", "myositis", "systemic_sclerosis", "neuro_other"})
-ALWAYS = ("clinical-trials", "questions-to-ask")
+ALWAYS = (CLINICAL_TRIALS, QUESTIONS_TO_ASK)
 # Sections that warn; a person's risk answer must never take one of these away.
-RISK_BLIND = (TOURISM_WARNING, "msc-safety")
-EVIDENCE = {
-    "ms_relapsing": "evidence-ms-relapsing",
-    "ms_progressive": "evidence-ms-progressive",
-    "systemic_sclerosis": "evidence-systemic-sclerosis",
-    "lupus": "evidence-lupus",
-    "crohns": "evidence-crohns",
-    "type1_diabetes": "evidence-type1-diabetes",
-    "rheumatoid_arthritis": "evidence-rheumatic-other",
-    "vasculitis": "evidence-rheumatic-other",
-    "myositis": "evidence-rheumatic-other",
-    "neuro_other": "evidence-neuro-other",
-    "other": "evidence-other",
-}
+RISK_BLIND = (TOURISM_WARNING, MSC_SAFETY)
 
 # Value sets the principles themselves test, so the classes are fine enough for them.
 PRINCIPLE_TESTS: tuple[tuple[str, frozenset[str]], ...] = (
@@ -58,20 +59,22 @@ PRINCIPLE_TESTS: tuple[tuple[str, frozenset[str]], ...] = (
 # Each principle of the contract in a line, for messages; check() below tests them. A new
 # principle is a row here and a test in check().
 PRINCIPLES = {
-    1: "every summary starts with 'not-medical-advice' and contains 'approved-protocols'",
-    2: "a red flag, or an offer received, shows 'tourism-warning' right after the mandatory "
+    1: f"every summary starts with {NOT_MEDICAL_ADVICE!r} and contains {APPROVED_PROTOCOLS!r}",
+    2: f"a red flag, or an offer received, shows {TOURISM_WARNING!r} right after the mandatory "
     "sections",
-    3: "where HSCT is described, 'hsct-risks' is shown too",
+    3: f"where HSCT is described, {HSCT_RISKS!r} is shown too",
     4: "the condition's evidence section is always shown",
-    5: "Crohn's with a fistula shows 'msc-how-it-works', 'msc-safety' and 'evidence-crohns'",
+    5: "Crohn's with a fistula shows {!r}, {!r} and {!r}".format(*MSC_FISTULA),
     6: "refractory relapsing MS or systemic sclerosis shows the HSCT sections",
-    7: "a low or unsure risk answer shows 'weighing-risks', and the risk answer never hides "
+    7: f"a low or unsure risk answer shows {WEIGHING_RISKS!r}, and the risk answer never hides "
     "safety information",
-    8: "'clinical-trials' and 'questions-to-ask' are always shown",
+    8: "{!r} and {!r} are always shown".format(*ALWAYS),
     9: "every shown section says why it is shown",
     10: "refractory lupus, myositis, systemic sclerosis or nerve conditions show "
-    "'car-t-cell-therapy', with its risks",
+    f"{CAR_T!r}, with its risks",
     11: "the tourism warning names the warning signs the person ticked, in their own words",
+    12: "in the comparison, every option that gives a benefit number gives a harm number with "
+    "a time frame, and a person who was offered a treatment sees the unproven-clinic column",
 }
 
 
@@ -109,8 +112,8 @@ def check(answers: Mapping[str, object], shown: list[Shown]) -> list[tuple[int, 
             out.append((2, f"{TOURISM_WARNING!r} is missing"))
         elif slugs.index(TOURISM_WARNING) != len(MANDATORY):
             out.append((2, f"{TOURISM_WARNING!r} is not right after the mandatory sections"))
-    if "hsct-how-it-works" in present and "hsct-risks" not in present:
-        out.append((3, "HSCT is described without 'hsct-risks'"))
+    if HSCT_HOW_IT_WORKS in present and HSCT_RISKS not in present:
+        out.append((3, f"HSCT is described without {HSCT_RISKS!r}"))
     evidence = EVIDENCE.get(str(answers.get("condition")))
     if evidence not in present:
         out.append((4, f"the condition's evidence section {evidence!r} is missing"))
@@ -123,8 +126,8 @@ def check(answers: Mapping[str, object], shown: list[Shown]) -> list[tuple[int, 
     }:
         for slug in sorted(set(HSCT_CORE) - present):
             out.append((6, f"{slug!r} is missing for refractory MS or systemic sclerosis"))
-    if answers.get("risk_tolerance") in {"low", "unsure"} and "weighing-risks" not in present:
-        out.append((7, "'weighing-risks' is missing for a low or unsure risk answer"))
+    if answers.get("risk_tolerance") in {"low", "unsure"} and WEIGHING_RISKS not in present:
+        out.append((7, f"{WEIGHING_RISKS!r} is missing for a low or unsure risk answer"))
     for slug in sorted(set(ALWAYS) - present):
         out.append((8, f"{slug!r} is missing"))
     for item in shown:
@@ -156,6 +159,17 @@ def check_named_signs(answers: Mapping[str, object], shown: list[Shown]) -> list
     if any(not words.strip() for words in expected) or list(warning.named) != expected:
         return [(11, f"{TOURISM_WARNING!r} does not name the warning signs that were ticked")]
     return []
+
+
+def check_grid(
+    answers: Mapping[str, object], grid: comparison.Grid | None
+) -> list[tuple[int, str]]:
+    """Principle 12, for the comparison these answers see (nothing to check without a grid).
+    The grid depends only on the condition, the offer and the warning signs, which the answer
+    classes already tell apart (PRINCIPLE_TESTS)."""
+    if grid is None:
+        return []
+    return [(12, message) for message in comparison.principle_12(grid, answers)]
 
 
 def _every_offer_features_answer() -> list[object]:
@@ -291,7 +305,7 @@ def verify(ruleset: RuleSet, stop_after: int = 0) -> Report:
         combinations += weight
         classes += 1
         shown = evaluate(answers, ruleset)
-        for number, message in check(answers, shown):
+        for number, message in check(answers, shown) + check_grid(answers, ruleset.grid):
             violations.append(Violation(number, message, answers))
         # Principle 7, second half: the risk answer never hides a warning section.
         present = {s.slug for s in shown}

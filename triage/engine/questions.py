@@ -296,28 +296,66 @@ RED_FLAGS: frozenset[str] = frozenset(BY_KEY["offer_features"].values) - set(
 )
 
 
+def _overlaps(answer: object, values: frozenset[str]) -> bool:
+    """A rule condition's `in`: the answer (or, for a list, any chosen value) is one of them."""
+    if isinstance(answer, list | tuple):
+        return not values.isdisjoint(answer)
+    return answer in values
+
+
 # Derived facts: terms the contract defines over several answers. Rule authors may use them
-# like questions; each lists the answers it depends on so the exhaustive proofs can split the
-# answer space finely enough.
+# like questions. Each is declared once, as the answers that make it "yes": it holds when every
+# test of any one alternative holds. The same tests are what it depends on, so the exhaustive
+# proofs split the answer space finely enough for it, and cannot drift from its definition.
 @dataclass(frozen=True)
 class Derived:
     key: str
     reason_yes: str
     reason_no: str
-    depends_on: tuple[tuple[str, frozenset[str]], ...]
+    # Alternatives, each a tuple of (question, values) tests with a rule condition's meaning.
+    when: tuple[tuple[tuple[str, frozenset[str]], ...], ...]
     values: tuple[str, ...] = ("yes", "no")
+
+    def holds(self, answers: Mapping[str, object]) -> bool:
+        return any(
+            all(_overlaps(answers.get(question), values) for question, values in alternative)
+            for alternative in self.when
+        )
+
+    @property
+    def depends_on(self) -> tuple[tuple[str, frozenset[str]], ...]:
+        """Every (question, values) test the definition makes."""
+        return tuple(test for alternative in self.when for test in alternative)
+
+
+DERIVED: dict[str, Derived] = {
+    "refractory": Derived(
+        key="refractory",
+        reason_yes="your answers say your condition is still active after standard treatment",
+        reason_no="your answers say standard treatment has not yet failed for you",
+        when=(
+            (("treatment_history", frozenset({"two_plus_failed"})),),
+            (
+                ("treatment_history", frozenset({"one_failed"})),
+                ("activity", frozenset({"active"})),
+            ),
+        ),
+    ),
+    "red_flag": Derived(
+        key="red_flag",
+        reason_yes="the offer you described has at least one warning sign",
+        reason_no="the offer you described has none of the warning signs we asked about",
+        when=((("offer_features", RED_FLAGS),),),
+    ),
+}
 
 
 def is_refractory(answers: Mapping[str, object]) -> bool:
-    history = answers.get("treatment_history")
-    return history == "two_plus_failed" or (
-        history == "one_failed" and answers.get("activity") == "active"
-    )
+    return DERIVED["refractory"].holds(answers)
 
 
 def has_red_flag(answers: Mapping[str, object]) -> bool:
-    features = answers.get("offer_features") or ()
-    return any(v in RED_FLAGS for v in features)  # type: ignore[union-attr]
+    return DERIVED["red_flag"].holds(answers)
 
 
 def named_signs(answers: Mapping[str, object]) -> tuple[str, ...]:
@@ -328,32 +366,11 @@ def named_signs(answers: Mapping[str, object]) -> tuple[str, ...]:
     return tuple(c.said for c in question.choices if c.value in RED_FLAGS and c.value in ticked)
 
 
-DERIVED: dict[str, Derived] = {
-    "refractory": Derived(
-        key="refractory",
-        reason_yes="your answers say your condition is still active after standard treatment",
-        reason_no="your answers say standard treatment has not yet failed for you",
-        depends_on=(
-            ("treatment_history", frozenset({"two_plus_failed"})),
-            ("treatment_history", frozenset({"one_failed"})),
-            ("activity", frozenset({"active"})),
-        ),
-    ),
-    "red_flag": Derived(
-        key="red_flag",
-        reason_yes="the offer you described has at least one warning sign",
-        reason_no="the offer you described has none of the warning signs we asked about",
-        depends_on=(("offer_features", RED_FLAGS),),
-    ),
-}
-_DERIVE = {"refractory": is_refractory, "red_flag": has_red_flag}
-
-
 def facts(answers: Mapping[str, object]) -> dict[str, object]:
     """The answers plus the derived facts the rules may test."""
     out = dict(answers)
-    for key, fn in _DERIVE.items():
-        out[key] = "yes" if fn(answers) else "no"
+    for key, derived in DERIVED.items():
+        out[key] = "yes" if derived.holds(answers) else "no"
     return out
 
 

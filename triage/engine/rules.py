@@ -15,15 +15,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from functools import cached_property
+from functools import cached_property, partial
 
 from triage.engine import advice, questions
-from triage.engine.safety import BUILTIN, MANDATORY
+from triage.engine.comparison import Grid
+from triage.engine.safety import BUILTIN
+from triage.engine.slugs import MANDATORY, TOURISM_WARNING
 
-TOURISM_WARNING = "tourism-warning"
 # Indicators as in CDS Hooks cards, with the words an editor reads in the admin.
 INDICATORS = {"info": "Information", "warning": "Warning", "critical": "Critical"}
 
@@ -40,12 +41,55 @@ OPERATOR_WORDS = {"in": "is one of", "not_in": "is none of"}  # as an editor rea
 _MISSING = object()
 
 
+# --- from rows --------------------------------------------------------------------------
+# Sections, sources, rules and conditions reach the engine from fixture rows, database rows and
+# an admin form's unsaved edit; the ``from_row`` builders below are the only place they are
+# made, each reading the fields the fixture format names from a mapping or from attributes.
+
+
+def _reader(row: object) -> Callable[[str], object]:
+    if isinstance(row, Mapping):
+        return row.get
+    return lambda name: getattr(row, name, None)
+
+
+def _iso(value: object) -> str:
+    """A date as the ISO text the engine keeps: a date (database, form) or text (fixture)."""
+    if not value:
+        return ""
+    return value if isinstance(value, str) else value.isoformat()  # type: ignore[attr-defined]
+
+
+def _named(reference: object) -> str:
+    """The key a reference names: ["hsct-risks"] in a fixture, a row with a natural key in the
+    database or a form, or the key itself."""
+    if isinstance(reference, list | tuple):
+        return str(reference[0])
+    natural_key = getattr(reference, "natural_key", None)
+    return str(natural_key()[0]) if natural_key else str(reference)
+
+
+def _given(**fields: object) -> dict[str, object]:
+    """The fields a row has a value for; the dataclass's default stands for the others."""
+    return {name: value for name, value in fields.items() if value is not None}
+
+
 @dataclass(frozen=True)
 class Source:
     label: str
     url: str
     year: int | None = None  # the year the work was published
     checked: str = ""  # ISO date an undated web page was last checked
+
+    @classmethod
+    def from_row(cls, row: object) -> Source:
+        get = _reader(row)
+        return cls(
+            label=str(get("label")),
+            url=str(get("url")),
+            year=get("year") or None,  # type: ignore[arg-type]
+            checked=_iso(get("checked")),
+        )
 
     @property
     def when(self) -> str:
@@ -78,12 +122,37 @@ class Section:
     last_reviewed: str = ""  # ISO dates, kept as text so the engine needs no date handling
     next_review: str = ""
 
+    @classmethod
+    def from_row(cls, row: object, sources: Iterable[object]) -> Section:
+        """A section from its row and its sources' rows (in any order: ``position`` orders them)."""
+        get = _reader(row)
+        ordered = sorted(sources, key=lambda source: _reader(source)("position") or 1)  # type: ignore[arg-type,return-value]
+        return cls(
+            **_given(  # type: ignore[arg-type]
+                slug=get("slug"),
+                title=get("title"),
+                summary=get("summary"),
+                body=get("body"),
+                indicator=get("indicator") or None,
+                sources=tuple(Source.from_row(source) for source in ordered),
+                last_reviewed=_iso(get("last_reviewed")),
+                next_review=_iso(get("next_review")),
+            )
+        )
+
 
 @dataclass(frozen=True)
 class Condition:
     question: str
     operator: str
     values: frozenset[str]
+
+    @classmethod
+    def from_row(cls, row: object) -> Condition:
+        get = _reader(row)
+        values = get("values")
+        listed = values if isinstance(values, list | tuple) else [values]
+        return cls(str(get("question")), str(get("operator") or "in"), frozenset(map(str, listed)))
 
     def holds(self, facts: Mapping[str, object]) -> bool:
         if self.question not in facts:
@@ -99,19 +168,40 @@ class Rule:
     priority: int = 100
     active: bool = True
 
+    @classmethod
+    def from_row(cls, row: object, conditions: Iterable[object]) -> Rule:
+        """A rule from its row and its conditions' rows (kept in order of question)."""
+        get = _reader(row)
+        built = sorted((Condition.from_row(c) for c in conditions), key=lambda c: c.question)
+        return cls(
+            **_given(  # type: ignore[arg-type]
+                key=get("key"),
+                section=_named(get("section")),
+                conditions=tuple(built),
+                priority=get("priority"),
+                active=get("active"),
+            )
+        )
+
 
 @dataclass(frozen=True)
 class RuleSet:
     sections: Mapping[str, Section]
     rules: tuple[Rule, ...]
     version: str = field(default="")
+    # The comparison grid (engine/comparison.py); None for a ruleset built without one (tests,
+    # snapshots from before the grid), which leaves principle 12 nothing to check.
+    grid: Grid | None = None
 
     @classmethod
-    def build(cls, sections: Iterable[Section], rules: Iterable[Rule]) -> RuleSet:
+    def build(
+        cls, sections: Iterable[Section], rules: Iterable[Rule], grid: Grid | None = None
+    ) -> RuleSet:
         """Make a ruleset whose version is a hash of everything that can change a summary."""
         by_slug = {s.slug: s for s in sections}
         ordered = tuple(sorted(rules, key=lambda r: r.key))
-        return cls(sections=by_slug, rules=ordered, version=content_version(by_slug, ordered))
+        version = content_version(by_slug, ordered, grid)
+        return cls(sections=by_slug, rules=ordered, version=version, grid=grid)
 
     @cached_property
     def compiled(self) -> tuple[tuple[Rule, tuple[tuple[str, frozenset[str], bool], ...]], ...]:
@@ -133,18 +223,13 @@ class RuleSet:
 def builtin_section(slug: str) -> Section:
     """The built-in text of a mandatory section, shown when its row is missing or switched off."""
     data = BUILTIN[slug]
-    return Section(
-        slug=slug,
-        title=data["title"],
-        summary=data["summary"],
-        body=data["body"],
-        indicator=data["indicator"],
-        sources=tuple(Source(*source) for source in data["sources"]),
-    )
+    return Section.from_row({"slug": slug, **data}, data["sources"])
 
 
-def content_version(sections: Mapping[str, Section], rules: tuple[Rule, ...]) -> str:
-    payload = {
+def content_version(
+    sections: Mapping[str, Section], rules: tuple[Rule, ...], grid: Grid | None = None
+) -> str:
+    payload: dict[str, object] = {
         "sections": [asdict(sections[k]) for k in sorted(sections)],
         "rules": [
             {
@@ -156,6 +241,8 @@ def content_version(sections: Mapping[str, Section], rules: tuple[Rule, ...]) ->
             for r in rules
         ],
     }
+    if grid is not None:  # absent for rulesets without a grid, so their versions stay the same
+        payload["grid"] = grid.payload()
     blob = json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()
     return hashlib.sha256(blob).hexdigest()[:16]
 
@@ -238,95 +325,89 @@ def evaluate(answers: Mapping[str, object], ruleset: RuleSet) -> list[Shown]:
 
 @dataclass(frozen=True)
 class Refusal:
-    """Why a ruleset must not be used: a stable code (for tests, logs and system-check ids)
-    and a message in plain words (for the editor or operator who has to fix it)."""
+    """Why a ruleset must not be used: a stable code (for tests, logs and system-check ids), a
+    message in plain words (for the editor or operator who has to fix it), and what it is
+    about, so the admin can show it beside the field to fix: the field as the fixture format
+    and the admin's forms name it ("body", "active", "values"...), in the section `section` or
+    the rule `rule` (and its condition on `question`); all empty for the ruleset as a whole."""
 
     code: str
     message: str
+    field: str = ""
+    section: str = ""
+    rule: str = ""
+    question: str = ""
 
     def __str__(self) -> str:
         return self.message
 
 
-class RuleError(ValueError):
-    """A ruleset that names something the questionnaire or the sections do not have."""
-
-    def __init__(self, problems: list[Refusal]):
-        super().__init__("; ".join(p.message for p in problems))
-        self.problems = problems
-
-
 def problems(ruleset: RuleSet) -> list[Refusal]:
     """Everything wrong with a ruleset's references and content, in plain words."""
     allowed = questions.rule_question_values()
-    out: list[Refusal] = []
-    for slug, section in sorted(ruleset.sections.items()):
-        where = f"section {slug!r}"
-        if section.indicator not in INDICATORS:
-            out.append(
-                Refusal("unknown-indicator", f"{where}: unknown indicator {section.indicator!r}")
-            )
-        if not section.sources:
-            out.append(Refusal("no-source", f"{where}: needs at least one source"))
-        if not section.title.strip() or not section.body.strip():
-            out.append(Refusal("no-text", f"{where}: needs a title and a body"))
-        for name in ("title", "summary", "body"):
-            for phrase in dict.fromkeys(advice.find_advice(getattr(section, name))):
-                out.append(
-                    Refusal(
-                        "advice",
-                        f"{where}: the {name} gives advice about a person's own "
-                        f"treatment: \u201c{phrase}\u201d (say what is known instead, or "
-                        "\u2018ask your specialist team about \u2026\u2019)",
-                    )
-                )
+    out = [p for _, section in sorted(ruleset.sections.items()) for p in _section_problems(section)]
     for rule in ruleset.rules:
-        where = f"rule {rule.key!r}"
-        if rule.section not in ruleset.sections:
-            out.append(Refusal("unknown-section", f"{where}: unknown section {rule.section!r}"))
-        elif rule.section in MANDATORY:
-            out.append(
-                Refusal(
-                    "rule-on-mandatory",
-                    f"{where}: section {rule.section!r} is always shown and takes no rules",
-                )
-            )
-        seen = set()
-        for cond in rule.conditions:
-            if cond.question not in allowed:
-                out.append(
-                    Refusal("unknown-question", f"{where}: unknown question {cond.question!r}")
-                )
-                continue
-            if cond.question in seen:
-                out.append(
-                    Refusal(
-                        "repeated-question",
-                        f"{where}: more than one condition on {cond.question!r}",
-                    )
-                )
-            seen.add(cond.question)
-            if cond.operator not in OPERATORS:
-                out.append(
-                    Refusal("unknown-operator", f"{where}: unknown operator {cond.operator!r}")
-                )
-            if not cond.values:
-                out.append(
-                    Refusal("no-values", f"{where}: condition on {cond.question!r} lists no values")
-                )
-            for value in sorted(cond.values - set(allowed[cond.question])):
-                out.append(
-                    Refusal(
-                        "unknown-value",
-                        f"{where}: unknown value {value!r} for {cond.question!r}",
-                    )
-                )
+        out.extend(_rule_problems(rule, ruleset, allowed))
     return out
 
 
-def validate(ruleset: RuleSet) -> RuleSet:
-    """Return the ruleset, or raise RuleError naming every unknown question, value or section."""
-    found = problems(ruleset)
-    if found:
-        raise RuleError(found)
-    return ruleset
+def _section_problems(section: Section) -> Iterator[Refusal]:
+    where = f"section {section.slug!r}"
+    about = partial(Refusal, section=section.slug)
+    if section.indicator not in INDICATORS:
+        yield about(
+            "unknown-indicator", f"{where}: unknown indicator {section.indicator!r}", "indicator"
+        )
+    if not section.sources:
+        yield about("no-source", f"{where}: needs at least one source", "sources")
+    for name in ("title", "body"):
+        if not getattr(section, name).strip():
+            yield about("no-text", f"{where}: needs a {name}", name)
+    for name in ("title", "summary", "body"):
+        for phrase in dict.fromkeys(advice.find_advice(getattr(section, name))):
+            yield about(
+                "advice",
+                f"{where}: the {name} gives advice about a person's own treatment: "
+                f"\u201c{phrase}\u201d (say what is known instead, or \u2018ask your "
+                "specialist team about \u2026\u2019)",
+                name,
+            )
+
+
+def _rule_problems(
+    rule: Rule, ruleset: RuleSet, allowed: Mapping[str, tuple[str, ...]]
+) -> Iterator[Refusal]:
+    where = f"rule {rule.key!r}"
+    about = partial(Refusal, rule=rule.key)
+    if rule.section not in ruleset.sections:
+        yield about("unknown-section", f"{where}: unknown section {rule.section!r}", "section")
+    elif rule.section in MANDATORY:
+        yield about(
+            "rule-on-mandatory",
+            f"{where}: section {rule.section!r} is always shown and takes no rules",
+            "section",
+        )
+    seen = set()
+    for cond in rule.conditions:
+        asked = cond.question
+        condition = partial(about, question=asked)
+        if asked not in allowed:
+            yield condition("unknown-question", f"{where}: unknown question {asked!r}", "question")
+            continue
+        if asked in seen:
+            yield condition(
+                "repeated-question", f"{where}: more than one condition on {asked!r}", "question"
+            )
+        seen.add(asked)
+        if cond.operator not in OPERATORS:
+            yield condition(
+                "unknown-operator", f"{where}: unknown operator {cond.operator!r}", "operator"
+            )
+        if not cond.values:
+            yield condition(
+                "no-values", f"{where}: condition on {asked!r} lists no values", "values"
+            )
+        for value in sorted(cond.values - set(allowed[asked])):
+            yield condition(
+                "unknown-value", f"{where}: unknown value {value!r} for {asked!r}", "values"
+            )

@@ -9,10 +9,13 @@ which it needs for its rate limit and which `purge_expired` clears.
 from __future__ import annotations
 
 import json
+from functools import wraps
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext
+from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import etag, require_safe
+from django.views.decorators.http import etag, require_http_methods, require_safe
 
 from triage.authoring.ruleset import active_ruleset
 from triage.engine import fhir, questions
@@ -33,14 +36,38 @@ def fhir_json(body: dict, *, status: int = 200) -> HttpResponse:
     )
 
 
-@require_safe
+def open_to_any_site(methods: str):
+    """CORS for a resource any site's page may use (a browser-based form filler): every
+    answer says `Access-Control-Allow-Origin: *`, and a preflight (OPTIONS) is answered with
+    the methods and the request headers allowed. No credentials: nothing here reads a cookie,
+    so none is asked for or allowed."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if request.method == "OPTIONS":
+                response = HttpResponse(status=204)
+                response["Allow"] = methods
+                response["Access-Control-Allow-Methods"] = methods
+                response["Access-Control-Allow-Headers"] = "Accept, Content-Type"
+                response["Access-Control-Max-Age"] = "86400"
+            else:
+                response = view(request, *args, **kwargs)
+            response["Access-Control-Allow-Origin"] = "*"
+            return response
+
+        return wrapper
+
+    return decorator
+
+
+@require_http_methods(["GET", "HEAD", "OPTIONS"])
+@open_to_any_site("GET, HEAD, OPTIONS")
+@cache_control(public=True, max_age=3600)  # outside the ETag check, so a 304 says it too
 @etag(lambda request: fhir.version())
 def questionnaire(request: HttpRequest) -> HttpResponse:
     """Public, the same for everyone: any form filler, on any site, may load it."""
-    response = fhir_json(fhir.questionnaire())
-    response["Access-Control-Allow-Origin"] = "*"
-    response["Cache-Control"] = "public, max-age=3600"
-    return response
+    return fhir_json(fhir.questionnaire())
 
 
 def response_for(submission: Submission) -> dict:
@@ -58,7 +85,7 @@ def download(submission: Submission) -> HttpResponse:
     response = fhir_json(response_for(submission))
     name = f"questionnaire-response-{submission.display_reference}.json"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["Cache-Control"] = "no-store"
+    response["Cache-Control"] = "no-store, private"
     return response
 
 
@@ -69,17 +96,23 @@ def refuse(status: int, message: str, item: str = "", **headers: str) -> JsonRes
     response = JsonResponse(body, status=status)
     for name, value in headers.items():
         response[name.replace("_", "-")] = value
-    response["Cache-Control"] = "no-store"
+    response["Cache-Control"] = "no-store, private"
     return response
 
 
 @csrf_exempt  # no session, no cookie: nothing a forged request could borrow
+@open_to_any_site("POST, OPTIONS")
 def cards(request: HttpRequest) -> HttpResponse:
     """POST an answers document or a QuestionnaireResponse; get back the cards, as
-    `manage.py evaluate` prints them. Nothing is stored."""
+    `manage.py evaluate` prints them, with the editors' texts sanitised. Nothing is stored."""
     if request.method != "POST":
-        return refuse(405, "POST an answers document or a QuestionnaireResponse", Allow="POST")
-    wait = throttle.api_retry_after(throttle.address_hash(request))
+        return refuse(
+            405, "POST an answers document or a QuestionnaireResponse", Allow="POST, OPTIONS"
+        )
+    try:
+        wait = throttle.cards_api_wait(throttle.address_hash(request))
+    except throttle.UnreadableAddress:
+        return refuse(400, gettext("the proxy's X-Forwarded-For does not end with an address"))
     if wait is not None:
         return refuse(
             429,
@@ -108,7 +141,7 @@ def cards(request: HttpRequest) -> HttpResponse:
     except questions.AnswerError as exc:
         return refuse(400, str(exc), exc.key)
     response = JsonResponse(cards_document(answers, active_ruleset()))
-    response["Cache-Control"] = "no-store"
+    response["Cache-Control"] = "no-store, private"
     return response
 
 

@@ -1,7 +1,7 @@
 """The end of the questionnaire: check answers, confirm, and the way back in afterwards.
 
-Once confirmed, the wizard's storage is emptied and the summary belongs to this browser (its
-id is kept in the session). Pages behind the summary's Back button then lead to that summary,
+Once confirmed, the wizard's storage (a signed cookie) is emptied and the summary belongs to
+this browser (its id is kept in another signed cookie, triage/summary/ownership.py). Pages behind the summary's Back button then lead to that summary,
 never to "start again"; and "Start again" asks first, because it clears the answers.
 """
 
@@ -14,6 +14,7 @@ from django.utils.functional import cached_property
 from django.views.decorators.http import require_http_methods
 
 from triage.engine import journey, questions
+from triage.platform import cookies
 from triage.platform.pages import show
 from triage.summary import ownership
 from triage.summary.services import submission_create
@@ -36,13 +37,10 @@ class CheckAnswersMixin:
         return not self.started and self.summary_url is not None
 
     def check_answers(self) -> HttpResponse:
-        refused = journey.check_refusal(
-            self.answers(), started=self.started, finished=self.finished
-        )
-        if refused:
-            return self.refuse(refused)
-        if not self.request.session.get(CHANGE_FLAG):
-            self.request.session[CHANGE_FLAG] = True
+        detour = journey.check_detour(self.answers(), started=self.started, finished=self.finished)
+        if detour:
+            return self.take_detour(detour)
+        self.storage.set_flag(CHANGE_FLAG, True)
         answers = self.answers()
         rows = [
             {
@@ -60,11 +58,9 @@ class CheckAnswersMixin:
         )
 
     def confirm(self) -> HttpResponse:
-        refused = journey.check_refusal(
-            self.answers(), started=self.started, finished=self.finished
-        )
-        if refused:
-            return self.refuse(refused)
+        detour = journey.check_detour(self.answers(), started=self.started, finished=self.finished)
+        if detour:
+            return self.take_detour(detour)
         return self.done(form_list=None)
 
     def done(self, form_list, **kwargs) -> HttpResponse:
@@ -80,10 +76,9 @@ class CheckAnswersMixin:
                 self.request, "invalid_answers", link=self.step_url(journey.CHECK), error=exc
             )
         self.storage.reset()
-        session = self.request.session
-        session.pop(CHANGE_FLAG, None)
-        ownership.remember(self.request, submission)
-        return redirect("triage:summary", pk=submission.id)
+        response = redirect("triage:summary", pk=submission.id)
+        ownership.remember(self.request, response, submission)
+        return response
 
 
 @require_http_methods(["GET", "POST"])
@@ -91,9 +86,10 @@ def start_again(request: HttpRequest) -> HttpResponse:
     """Ask before clearing the answers; a finished summary stays until it expires or is
     deleted, and Cancel goes back to it."""
     if request.method == "POST":
-        request.session.pop(STORAGE_KEY, None)
-        request.session.pop(CHANGE_FLAG, None)
-        return redirect("triage:question", step=journey.FIRST)
+        response = redirect("triage:question", step=journey.FIRST)
+        if STORAGE_KEY in request.COOKIES:
+            cookies.clear(response, STORAGE_KEY)
+        return response
     summary = ownership.live_summary_url(request, prefer=request.GET.get("summary"))
     context = {"summary_url": summary, "cancel_url": summary or reverse("triage:resume")}
     return render(request, "triage/start_again.html", context)

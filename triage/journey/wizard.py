@@ -2,7 +2,7 @@
 
 QuestionnaireWizard (django-formtools, step names = question keys) is an adapter: the journey's
 decisions are in engine/journey.py, check answers and confirm in confirm.py, the words of every
-refusal in pages.py. Its GET and POST are our own, for the reasons in docs/architecture.md.
+detour in pages.py. Its GET and POST are our own, for the reasons in docs/architecture.md.
 """
 
 from __future__ import annotations
@@ -10,9 +10,10 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 from formtools.wizard.forms import ManagementForm
-from formtools.wizard.views import NamedUrlSessionWizardView
+from formtools.wizard.views import NamedUrlWizardView
 
 from triage.engine import journey, questions
 from triage.engine.journey import CHECK, Detour
@@ -22,11 +23,12 @@ from triage.platform.pages import show
 
 
 @require_safe  # GET, and HEAD for uptime checks
+@cache_control(no_cache=True)  # the one page meant to be found: no answers on it
 def start(request: HttpRequest) -> HttpResponse:
     return render(request, "triage/start.html")
 
 
-class QuestionnaireWizard(CheckAnswersMixin, NamedUrlSessionWizardView):
+class QuestionnaireWizard(CheckAnswersMixin, NamedUrlWizardView):
     form_list = [(q.key, FORMS[q.key]) for q in questions.QUESTIONS]
     condition_dict = {
         q.key: (lambda wizard, q=q: questions.applies(q, wizard.answers()))
@@ -34,7 +36,7 @@ class QuestionnaireWizard(CheckAnswersMixin, NamedUrlSessionWizardView):
         if q.asked_when
     }
     template_name = "triage/question.html"
-    storage_name = "triage.journey.storage.QuietSessionStorage"
+    storage_name = "triage.journey.storage.SignedCookieStorage"  # no server-side row
     http_method_names = ["get", "post"]
     _answers: dict[str, object] | None = None  # cached per request by answers()
 
@@ -64,18 +66,18 @@ class QuestionnaireWizard(CheckAnswersMixin, NamedUrlSessionWizardView):
     def step_url(self, step: str) -> str:
         return reverse("triage:question", kwargs={"step": step})
 
-    def refuse(self, refusal: Detour, step: str = CHECK) -> HttpResponse:
-        """The catalogue page for `refusal`, linking to the way on."""
-        if refusal in (Detour.OUT_OF_ORDER, Detour.INCOMPLETE):
+    def take_detour(self, detour: Detour, step: str = CHECK) -> HttpResponse:
+        """The catalogue page for `detour`, linking to the way on."""
+        if detour in (Detour.OUT_OF_ORDER, Detour.INCOMPLETE):
             link = self.step_url(journey.first_missing(self.answers()) or CHECK)
-        elif refusal in (Detour.INACTIVE, Detour.NOT_EARLIER):
+        elif detour in (Detour.INACTIVE, Detour.NOT_EARLIER):
             link = self.step_url(step)  # check answers, or the question Back was pressed on
         else:  # the summary, or the catalogue's own link (the start page)
-            link = self.summary_url if refusal is Detour.FINISHED else None
-        return show(self.request, refusal.value, link=link)
+            link = self.summary_url if detour is Detour.FINISHED else None
+        return show(self.request, detour.value, link=link)
 
-    def refusal(self, step: str) -> Detour | None:
-        return journey.refusal(step, self.answers(), started=self.started, finished=self.finished)
+    def detour(self, step: str) -> Detour | None:
+        return journey.detour(step, self.answers(), started=self.started, finished=self.finished)
 
     def get(self, request, *args, **kwargs):
         step = kwargs.get("step")
@@ -85,13 +87,13 @@ class QuestionnaireWizard(CheckAnswersMixin, NamedUrlSessionWizardView):
             return redirect(self.step_url(journey.first_missing(self.answers()) or CHECK))
         if step == CHECK:
             return self.check_answers()
-        refused = self.refusal(step)
-        if refused:
-            return self.refuse(refused)
+        detour = self.detour(step)
+        if detour:
+            return self.take_detour(detour)
         if not self.started:  # the first question, where a fresh journey begins
-            request.session.pop(CHANGE_FLAG, None)
+            self.storage.set_flag(CHANGE_FLAG, False)
         elif "change" in request.GET:
-            request.session[CHANGE_FLAG] = True
+            self.storage.set_flag(CHANGE_FLAG, True)
         self.storage.current_step = step
         return self.render(self.get_form(step=step, data=self.storage.get_step_data(step)))
 
@@ -103,9 +105,9 @@ class QuestionnaireWizard(CheckAnswersMixin, NamedUrlSessionWizardView):
         if not management.is_valid() or management.cleaned_data["current_step"] != step:
             link = self.step_url(step) if step in questions.BY_KEY else None
             return show(request, "unreadable_answer", link=link)
-        refused = self.refusal(step)
-        if refused:
-            return self.refuse(refused)
+        detour = self.detour(step)
+        if detour:
+            return self.take_detour(detour)
         self.storage.current_step = step
         form = self.get_form(step=step, data=request.POST)
         goto = request.POST.get("wizard_goto_step")
@@ -114,7 +116,7 @@ class QuestionnaireWizard(CheckAnswersMixin, NamedUrlSessionWizardView):
         if not form.is_valid():
             return self.render(form, status=400 if form.is_tampered() else 200)
         self.save_step(step, form)
-        changing = bool(request.session.get(CHANGE_FLAG))
+        changing = self.storage.flag(CHANGE_FLAG)
         following = journey.next_step(step, self.answers(), changing=changing)
         if following != CHECK:
             self.storage.current_step = following  # so the GET that follows writes nothing
@@ -136,9 +138,9 @@ class QuestionnaireWizard(CheckAnswersMixin, NamedUrlSessionWizardView):
 
     def go_back(self, step: str, goto: str, form: QuestionForm) -> HttpResponse:
         """Back keeps a valid choice made on this page, then shows the earlier question."""
-        refused = journey.back_refusal(step, goto, self.answers())
-        if refused:
-            return self.refuse(refused, step)
+        detour = journey.back_detour(step, goto, self.answers())
+        if detour:
+            return self.take_detour(detour, step)
         if form.is_valid():
             self.save_step(step, form)
         self.storage.current_step = goto
@@ -153,7 +155,7 @@ class QuestionnaireWizard(CheckAnswersMixin, NamedUrlSessionWizardView):
     def get_context_data(self, form, **kwargs):
         context = super().get_context_data(form=form, **kwargs)
         question = form.question
-        changing = bool(self.request.session.get(CHANGE_FLAG))
+        changing = self.storage.flag(CHANGE_FLAG)
         back_step = None if changing else journey.previous_step(question.key, self.answers())
         back_url = self.step_url(CHECK) if changing else None
         if not changing and back_step is None:

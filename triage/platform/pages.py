@@ -2,7 +2,7 @@
 
 The texts are wrapped for translation (gettext_lazy), so this is where a translation starts.
 A view names a page by its key and fills in what only it knows (a link to a question, a
-number); the journey's refusals (engine/journey.py) use their value as the key.
+number); the journey's detours (engine/journey.py) use their value as the key.
 """
 
 from __future__ import annotations
@@ -149,8 +149,8 @@ PAGES: dict[str, Page] = {
         _("Too many attempts"),
         _(
             "A lot of links that do not work have been opened from here in a short time, so "
-            "private links are paused for up to {minutes} minutes. This protects patients' "
-            "summaries from being guessed."
+            "such links are not checked for up to {minutes} minutes. This protects patients' "
+            "summaries from being guessed. A private link that works still opens its summary."
         ),
         _("Try again later"),
         "triage:start",
@@ -212,7 +212,8 @@ PAGES: dict[str, Page] = {
         429,  # the view passes settings.AXES_HTTP_RESPONSE_CODE
         _("Too many failed sign-in attempts"),
         _(
-            "To protect the accounts, signing in is paused after {limit} failed attempts. "
+            "To protect the accounts, signing in to an account from here is paused after "
+            "{limit} failed attempts, and signing in to any account from here after many. "
             "Wait {minutes} minutes and try again, or ask an administrator to unlock your "
             "account."
         ),

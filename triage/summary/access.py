@@ -26,16 +26,36 @@ class Access:
     sheet_url: str
     delete_url: str | None  # None where nobody may delete (staff)
     fhir_url: str  # the answers as a FHIR QuestionnaireResponse, for a clinic's record
+    compare_url: str = ""  # "Compare your options" (summary/comparison.py)
 
 
-# Each road's URL names (summary, sheet, delete, FHIR download) and the key its URLs take.
+# Each road's URL names (summary, sheet, delete, FHIR download, comparison) and the key its
+# URLs take.
 ROADS = {
-    "session": (("triage:summary", "triage:sheet", "triage:delete", "triage:fhir-response"), "pk"),
+    "session": (
+        (
+            "triage:summary",
+            "triage:sheet",
+            "triage:delete",
+            "triage:fhir-response",
+            "triage:compare",
+        ),
+        "pk",
+    ),
     "link": (
-        ("triage:link", "triage:link-sheet", "triage:link-delete", "triage:link-fhir-response"),
+        (
+            "triage:link",
+            "triage:link-sheet",
+            "triage:link-delete",
+            "triage:link-fhir-response",
+            "triage:link-compare",
+        ),
         "token",
     ),
-    "staff": (("staff:summary", "staff:sheet", None, "staff:fhir-response"), "reference"),
+    "staff": (
+        ("staff:summary", "staff:sheet", None, "staff:fhir-response", "staff:compare"),
+        "reference",
+    ),
 }
 KEYS = {"pk": "pk", "token": "private_token", "reference": "reference"}
 
@@ -44,10 +64,10 @@ def road(kind: str, submission: Submission) -> Access:
     """The addresses a summary reached this way links to."""
     names, key = ROADS[kind]
     value = getattr(submission, KEYS[key])
-    summary_url, sheet_url, delete_url, fhir_url = (
+    summary_url, sheet_url, delete_url, fhir_url, compare_url = (
         reverse(name, kwargs={key: value}) if name else None for name in names
     )
-    return Access(kind, summary_url, sheet_url, delete_url, fhir_url)
+    return Access(kind, summary_url, sheet_url, delete_url, fhir_url, compare_url)
 
 
 def gone(request: HttpRequest, submission: Submission | None) -> HttpResponse:
@@ -75,20 +95,26 @@ def own_submission(request: HttpRequest, pk) -> tuple[Submission | None, HttpRes
 def linked_submission(
     request: HttpRequest, token: str
 ) -> tuple[Submission | None, HttpResponse | None]:
-    """The summary a private link opens. A link we never issued is a 404 and is counted with
-    the staff lookups, so links cannot be guessed faster than codes."""
-    address = throttle.address_hash(request)
-    if throttle.lookups_over_limit(None, address):
-        throttle.record_lookup(
-            request, code=throttle.PRIVATE_LINK, outcome="limited", address=address
-        )
-        return None, show(request, "too_many_links", minutes=throttle.lookup_minutes())
-    submission = Submission.objects.filter(private_token=token).first()
-    if submission is None and not private_links.was_issued(token):
+    """The summary a private link opens.
+
+    A link that carries our MAC is never counted or refused: it was issued, so it is either
+    the summary (200) or a summary that has gone (410). A link without it was never issued:
+    a 404, counted in a bucket of its own (guesses from one address), so guessing links can
+    neither be fast nor hold up a real link or a staff lookup from the same address.
+    """
+    if not private_links.was_issued(token):
+        address = throttle.address_hash(request)
+        wait = throttle.link_guess_wait(address)
+        if wait is not None:
+            limit = throttle.LINK_GUESSES_PER_ADDRESS
+            refused = show(request, "too_many_links", minutes=limit.minutes)
+            refused["Retry-After"] = str(wait)
+            return None, refused
         throttle.record_lookup(
             request, code=throttle.PRIVATE_LINK, outcome="bad_link", address=address
         )
         return None, show(request, "link_not_found")
+    submission = Submission.objects.filter(private_token=token).first()
     if submission is None or submission.is_deleted or submission.is_expired:
         return None, gone(request, submission)
     return submission, None

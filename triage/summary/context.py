@@ -11,7 +11,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from triage.engine import questions
-from triage.engine.rules import TOURISM_WARNING
+from triage.engine.regions import region_first
+from triage.engine.slugs import TOURISM_WARNING
 from triage.models import Submission
 from triage.summary import registries
 from triage.summary.access import Access, road
@@ -61,6 +62,8 @@ def summary_context(
     cards = []
     for stored in submission.result:
         card = dict(stored)
+        # parts about one region each ("What is approved in the UK", ...): theirs first
+        card["detail"] = region_first(str(card.get("detail", "")), answers.get("region"))
         card["signs"] = named_signs(card, answers)
         card["key_point"] = key_point(card, card["signs"])
         card["signs_intro"] = signs_intro(card["signs"]) if card["signs"] else ""
@@ -74,7 +77,14 @@ def summary_context(
     rows = [
         {"label": label, "answer": answer} for label, answer in questions.answers_in_words(answers)
     ]
-    link = reverse("triage:link", kwargs={"token": submission.private_token})
+    staff_view = access.kind == "staff"
+    # The private link is the patient's: it opens the summary with no lookup recorded and
+    # can delete it, so it never appears on a page (or a printout) reached by clinic staff.
+    link = (
+        None if staff_view else reverse("triage:link", kwargs={"token": submission.private_token})
+    )
+    if link and request:
+        link = request.build_absolute_uri(link)
     return {
         "submission": submission,
         "cards": cards,
@@ -82,8 +92,10 @@ def summary_context(
         "signs": [s for c in cards for s in c["signs"]],
         "notes": notes,
         "access": access,
-        "staff_view": access.kind == "staff",
-        "private_link": request.build_absolute_uri(link) if request else link,
+        "staff_view": staff_view,
+        "private_link": link,
         "not_approval": registries.NOT_APPROVAL,
+        # "Compare your options" (summary/comparison.py), when this summary stored a grid.
+        "compare_url": access.compare_url if (submission.comparison or {}).get("columns") else "",
         "retention_days": settings.SUMMARY_RETENTION_DAYS,
     }

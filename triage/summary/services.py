@@ -10,7 +10,7 @@ from django.db import DatabaseError, IntegrityError, transaction
 
 from triage.authoring import versions
 from triage.authoring.ruleset import active_ruleset
-from triage.engine import questions, rules
+from triage.engine import comparison, questions, rules
 from triage.models import RulesetVersion, Submission
 from triage.summary.cards import build_cards
 from triage.summary.private_links import new_token
@@ -28,12 +28,15 @@ def submission_create(*, answers: Mapping[str, object]) -> Submission:
     cleaned = questions.validate_answers(dict(answers))
     ruleset = active_ruleset()
     cards = build_cards(cleaned, ruleset)
+    # The comparison is stored like the cards: the grid this person saw, whatever is edited later.
+    grid = comparison.for_answers(ruleset.grid, cleaned) if ruleset.grid is not None else None
     for attempt in range(5):
         try:
             with transaction.atomic():
                 submission = Submission.objects.create(
                     answers=cleaned,
                     result=cards,
+                    comparison=grid,
                     ruleset_version=ruleset.version,
                     private_token=new_token(),
                 )

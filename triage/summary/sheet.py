@@ -16,16 +16,16 @@ from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 from django.http import HttpRequest
+from django.urls import reverse
 
 from triage.engine import questions
 from triage.engine.advice import normalise
-from triage.engine.safety import NOT_MEDICAL_ADVICE
+from triage.engine.slugs import NOT_MEDICAL_ADVICE, QUESTIONS_TO_ASK
 from triage.models import Submission
 from triage.summary import registries
 from triage.summary.access import Access
+from triage.summary.comparison import priority_questions
 from triage.summary.context import summary_context
-
-QUESTIONS_TO_ASK = "questions-to-ask"
 
 HOW_MANY = 5
 HEADING = re.compile(r"^ {0,3}#{1,6}\s")
@@ -86,6 +86,15 @@ def sheet_context(submission: Submission, *, request: HttpRequest, access: Acces
             + " stem cell",
             "key_questions": key_questions(asking["detail"]) if asking else [],
             "notice": notice.get("summary", ""),
+            # What the person marked in "Compare your options", in the rows' own words.
+            "priorities": priority_questions(submission),
+            # The comparison's address on paper, for the patient's roads: a private link's
+            # secret is the patient's to give, never printed from the staff road.
+            "compare_link": request.build_absolute_uri(
+                reverse("triage:link-compare", kwargs={"token": submission.private_token})
+            )
+            if context["compare_url"] and access.kind != "staff"
+            else "",
         }
     )
     return context

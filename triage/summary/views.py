@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from triage.models import Submission
 from triage.summary.access import Access, linked_submission, own_submission, road
+from triage.summary.comparison import compare_page
 from triage.summary.context import summary_context
 from triage.summary.sheet import sheet_context
 
@@ -67,3 +68,16 @@ def link_sheet(request: HttpRequest, token: str) -> HttpResponse:
 def link_delete(request: HttpRequest, token: str) -> HttpResponse:
     submission, refused = linked_submission(request, token)
     return refused or _delete_page(request, submission, road("link", submission))
+
+
+@require_http_methods(["GET", "POST"])
+def compare(request: HttpRequest, pk) -> HttpResponse:
+    """Compare your options; POST saves what matters to the person."""
+    submission, refused = own_submission(request, pk)
+    return refused or compare_page(request, submission, road("session", submission))
+
+
+@require_http_methods(["GET", "POST"])
+def link_compare(request: HttpRequest, token: str) -> HttpResponse:
+    submission, refused = linked_submission(request, token)
+    return refused or compare_page(request, submission, road("link", submission))

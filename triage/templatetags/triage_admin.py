@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import datetime
-
 from django import template
 
 from triage.admin.views import can_author
+from triage.authoring import reviews
 from triage.models import Section
 
 register = template.Library()
@@ -17,9 +16,5 @@ def authoring_panel(context):
     request = context.get("request")
     user = getattr(request, "user", None)
     show = bool(user and user.has_perm("triage.view_section"))
-    overdue = []
-    if show:
-        overdue = list(
-            Section.objects.filter(next_review__lt=datetime.date.today()).order_by("next_review")
-        )
+    overdue = reviews.overdue(Section.objects.all()) if show else []
     return {"show": show, "overdue": overdue, "can_author": bool(user and can_author(user))}

@@ -6,18 +6,19 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from triage.authoring import readability
 from triage.authoring.loading import RulesetRefused, ruleset_load
 from triage.authoring.ruleset import load_ruleset
-from triage.models import Rule, Section
+from triage.models import Cell, Rule, Section
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 
 
 class Command(BaseCommand):
     help = (
-        "Validate and load rules and sections. With no FILE, the fixtures/ folder replaces "
+        "Validate and load rules, sections and the comparison grid. With no FILE, the fixtures/ folder replaces "
         "every rule and section; with FILEs, those rows are added or updated. Nothing is "
         "changed unless the whole result passes validation and every principle."
     )
@@ -35,12 +36,17 @@ class Command(BaseCommand):
         try:
             report = ruleset_load(paths, replace=not files)
         except RulesetRefused as exc:
-            reasons = [f"[{r.code}] {r.message}" for r in exc.refusals] or [str(exc)]
-            raise CommandError("Refused, nothing was changed:\n" + "\n".join(reasons)) from None
+            if not exc.refusals:  # an unreadable file or row: one line per problem
+                raise CommandError(_("Refused, nothing was changed: %s") % exc) from None
+            reasons = [f"[{r.code}] {r.message}" for r in exc.refusals]
+            raise CommandError(
+                _("Refused, nothing was changed:") + "\n" + "\n".join(reasons)
+            ) from None
         for warning in readability.warnings(load_ruleset().sections.values()):
             self.stderr.write(self.style.WARNING(f"Warning: {warning}"))
         self.stdout.write(
             f"Loaded {len(paths)} file(s): {Section.objects.count()} sections, "
-            f"{Rule.objects.count()} rules. Every principle holds over "
+            f"{Rule.objects.count()} rules, {Cell.objects.count()} comparison cells. Every "
+            "principle holds over "
             f"{report.combinations:,} answer combinations ({report.classes:,} classes)."
         )

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import datetime
 import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
-from triage.authoring import readability, verdict
-from triage.authoring.files import load_files
+from triage.authoring import readability, reviews, verdict
+from triage.authoring.files import FixtureError, load_files
 from triage.authoring.ruleset import load_ruleset
 
 SHOW = 10  # violations printed in full; the rest are counted
@@ -33,7 +33,10 @@ class Command(BaseCommand):
             if not Path(name).is_file():
                 raise CommandError(f"{name}: no such file")
         started = time.perf_counter()
-        ruleset = load_files([Path(f) for f in files]) if files else load_ruleset()
+        try:
+            ruleset = load_files([Path(f) for f in files]) if files else load_ruleset()
+        except FixtureError as exc:  # one line per bad row, naming the file and the row
+            raise CommandError(str(exc)) from None
         where = ", ".join(files) if files else "the database"
         found = verdict.assess(ruleset, stop_after=0)  # every violation, not just the first
         out = self.stdout.write
@@ -60,29 +63,23 @@ class Command(BaseCommand):
                 out(f"  … and {len(found.refusals) - SHOW:,} more")
         else:
             out(self.style.SUCCESS("Every principle holds."))
-        out(_listing("Rules that can never fire", cover.silent_rules))
-        out(_listing("Sections no answer can reach", cover.unreachable_sections))
-        today = datetime.date.today().isoformat()
+        out(_listing(_("Rules that can never fire"), cover.silent_rules))
+        out(_listing(_("Sections no answer can reach"), cover.unreachable_sections))
+        sections = ruleset.sections.values()
         overdue = [
-            f"{s.slug} (next review {s.next_review})"
-            for s in sorted(ruleset.sections.values(), key=lambda s: s.next_review)
-            if s.next_review and s.next_review < today
+            _("%(slug)s (next review %(date)s)") % {"slug": s.slug, "date": s.next_review}
+            for s in reviews.overdue(sections)
         ]
-        out(_listing("Reviews overdue", overdue))
+        out(_listing(_("Reviews overdue"), overdue))
         self.reading(ruleset)
         out(
             _listing(
-                "Sources more than five years older than their section's review",
-                old_sources(ruleset),
+                _("Sources more than %(years)d years older than their section's review")
+                % {"years": reviews.OLD_SOURCE_YEARS},
+                reviews.old_sources(sections),
             )
         )
-        undated = [
-            f"{s.slug}: {source.label}"
-            for s in sorted(ruleset.sections.values(), key=lambda s: s.slug)
-            for source in s.sources
-            if not source.year and not source.checked
-        ]
-        out(_listing("Sources with no year or checked date", undated))
+        out(_listing(_("Sources with no year or checked date"), reviews.undated_sources(sections)))
         if found.refusals:
             raise CommandError(
                 f"{len(found.refusals):,} principle violation(s): this ruleset must not be used"
@@ -109,35 +106,7 @@ class Command(BaseCommand):
             out(self.style.WARNING(f"  Warning: {warning}"))
 
 
-def old_sources(ruleset) -> list[str]:
-    """Sources published (or, undated, last checked) more than five years before the section's
-    last review: an editor should see whether something newer supersedes them."""
-    found = []
-    for s in sorted(ruleset.sections.values(), key=lambda s: s.slug):
-        if not s.last_reviewed:
-            continue
-        reviewed = datetime.date.fromisoformat(s.last_reviewed)
-        cutoff = _years_before(reviewed, 5)
-        for source in s.sources:
-            if source.year and source.year < cutoff.year:
-                found.append(f"{s.slug}: {_short(source.label)} ({source.year})")
-            elif not source.year and source.checked and source.checked < cutoff.isoformat():
-                found.append(f"{s.slug}: {_short(source.label)} ({source.when})")
-    return found
-
-
-def _short(label: str, width: int = 90) -> str:
-    return label if len(label) <= width else label[: width - 1].rstrip() + "…"
-
-
-def _years_before(day: datetime.date, years: int) -> datetime.date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
-
-
 def _listing(title: str, items: list[str]) -> str:
     if not items:
-        return f"{title}: none."
+        return _("%(title)s: none.") % {"title": title}
     return f"{title} ({len(items)}):\n" + "\n".join(f"  - {item}" for item in items)
