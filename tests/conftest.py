@@ -81,7 +81,7 @@ def proof_over_the_people(request, monkeypatch):
 
 @pytest.fixture
 def editor_client(client):
-    """The test client, signed in as a content editor (Edith)."""
+    """A browser signed in as an editor (edith), for tests that edit in the admin."""
     client.force_login(editor(username="edith"))
     return client
 
