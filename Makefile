@@ -11,7 +11,7 @@ POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/triage
 # own test database (pytest-django names them test_triage_gw0, _gw1, ...). WORKERS=0: one process.
 WORKERS ?= auto
 
-.PHONY: run serve test test-postgres lint security format install clean
+.PHONY: run serve test test-postgres lint security format install clean messages
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed (looked for $(PYTHON))"; exit 1; }
@@ -24,16 +24,24 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 install: $(STAMP)
 
+# The Spanish catalogue (README, Languages): locale/es/LC_MESSAGES/django.mo is committed, so a
+# machine without GNU gettext still runs; where msgfmt exists it is compiled again from the .po.
+messages: $(STAMP)
+	@if command -v msgfmt >/dev/null 2>&1; then \
+	  DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python manage.py compilemessages -l es \
+	    --ignore=.venv --ignore=node_modules --verbosity 0; \
+	else echo "msgfmt not found (apt-get install gettext): using the committed django.mo" >&2; fi
+
 ## make run: install, migrate, load the rules and sections, serve on 127.0.0.1:8000
 run: export DJANGO_DEBUG ?= true
-run: $(STAMP)
+run: $(STAMP) messages
 	$(BIN)/python manage.py migrate --verbosity 0
 	$(BIN)/python manage.py load_rules
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 ## make serve: production: collect static files, then gunicorn on $(BIND). Needs the production
 ## variables (README, Configuration); run migrate and load_rules first.
-serve: $(STAMP)
+serve: $(STAMP) messages
 	@case "$$(printf '%s' "$${DJANGO_DEBUG:-}" | tr A-Z a-z)" in 1|true|yes|on) \
 	  echo "make serve is for production: unset DJANGO_DEBUG (make run is for development)" >&2; exit 1;; esac
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
@@ -42,7 +50,7 @@ serve: $(STAMP)
 ## make test: install, check style and security, run the whole suite: the tests that need no
 ## browser in parallel, then the browser tests in one process (they share one Chromium, one live
 ## server and the pages they capture for the HTML check, so they do not split across workers)
-test: $(STAMP) lint security
+test: $(STAMP) messages lint security
 	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python manage.py makemigrations --check --dry-run --verbosity 0
 	$(BIN)/python -m pytest -n $(WORKERS) -m "not browser"
 	$(BIN)/python -m pytest -m browser
@@ -62,7 +70,7 @@ $(NODE_STAMP): package.json package-lock.json
 ## browser. The browser tests check what Chromium makes of the same pages (accessibility, HTML,
 ## layout, print, scripts); the pages come from the same views and queries, so a second run on
 ## PostgreSQL would prove nothing new. BROWSER=1 runs them on PostgreSQL too.
-test-postgres: $(STAMP)
+test-postgres: $(STAMP) messages
 	@$(BIN)/python -c 'import sys, psycopg; psycopg.connect(sys.argv[1], dbname="postgres", connect_timeout=5).close()' "$(POSTGRES_URL)" 2>/dev/null || \
 	  { echo "PostgreSQL does not answer at $(POSTGRES_URL) (README: Running the tests on PostgreSQL locally)" >&2; exit 1; }
 	DATABASE_URL=$(POSTGRES_URL) $(BIN)/python -m pytest -n $(WORKERS) -m "not browser"

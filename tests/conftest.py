@@ -1,5 +1,7 @@
 import pytest
+from django.conf import settings
 from django.core.management import call_command
+from django.utils import translation
 
 from tests import answers as people
 from tests.factories import editor
@@ -21,6 +23,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """Load the shipped rules and sections once, with load_rules, into the test database."""
     with django_db_blocker.unblock():
         call_command("load_rules", verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def english_first():
+    """Each test starts in English: a request to a Spanish address leaves Spanish active in
+    this thread (LocaleMiddleware activates per request), and reverse() would follow it."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 # The start of a window of every rate limit (1, 10 and 15 minutes all divide it).
@@ -90,3 +101,13 @@ def pytest_testnodedown(node, error):
 def pytest_terminal_summary(terminalreporter):
     for name, line in STATS.items():
         terminalreporter.write_line(f"{name}: {line}")
+
+
+@pytest.fixture(autouse=True)
+def spanish_offered_without_asking(monkeypatch):
+    """The switcher asks the database, at most once a minute, whether Spanish may be offered;
+    tests that render pages without a database take the shipped answer (yes), and the test of
+    the switcher itself asks afresh."""
+    from triage.summary import context_processors
+
+    monkeypatch.setattr(context_processors, "_offered", {"until": float("inf"), "value": True})

@@ -24,13 +24,14 @@ from tests.admin_posts import (
 from tests.factories import editor
 from tests.fixture_rows import (
     FIXTURES,
+    ROOT,
     shipped_row,
     shipped_rows,
     shipped_section_row,
     with_fields,
 )
 from tests.texts import HARD_BODY, HARD_KEY_POINT
-from triage.authoring import comparison, verdict
+from triage.authoring import comparison, translations, verdict
 from triage.authoring.files import load_files, ruleset_from_objects, ruleset_objects
 from triage.authoring.loading import RulesetRefused, ruleset_load
 from triage.authoring.ruleset import load_ruleset
@@ -265,9 +266,10 @@ def test_load_rules_verify_rules_the_admin_and_the_system_check_refuse_alike(
 
 def test_every_check_of_the_verdict_has_a_broken_row_above():
     """A check the comparison above does not exercise could be missing from any way in. The
-    comparison grid's check has its own four ways in (tests/test_comparison.py)."""
+    comparison grid's check has its own four ways in (tests/test_comparison.py), and so has
+    the content translations' (tests/test_translations.py)."""
     for check in verdict.CHECKS:
-        if check is comparison.refusals:
+        if check in (comparison.refusals, translations.refusals):
             continue
         assert any(check(with_row(row)) for row, _ in BROKEN.values()), check.__qualname__
     assert any(
@@ -430,10 +432,10 @@ def test_export_then_load_rebuilds_the_same_ruleset_version(loaded_rules, tmp_pa
     Condition.objects.all().delete()
     Rule.objects.all().delete()
     Source.objects.all().delete()
-    Section.objects.all().delete()
+    Section.objects.all().delete()  # and their translations with them (authoring/signals.py)
     call_command(
         "load_rules",
-        *(str(tmp_path / n) for n in ("sections.json", "rules.json")),
+        *(str(tmp_path / n) for n in ("sections.json", "rules.json", "es-sections.json")),
         stdout=io.StringIO(),
     )
     assert load_ruleset().version == edited
@@ -449,11 +451,12 @@ def test_export_then_load_rebuilds_the_same_ruleset_version(loaded_rules, tmp_pa
 def test_export_is_sorted_by_natural_key_and_holds_the_shipped_rows(loaded_rules, tmp_path):
     call_command("export_rules", str(tmp_path), stdout=io.StringIO())
     shipped = shipped_rows()
-    out = [
-        r
-        for n in ("sections.json", "rules.json", "comparison.json")
-        for r in json.loads((tmp_path / n).read_text())
-    ]
+    names = ("sections.json", "rules.json", "comparison.json")
+    names += ("es-sections.json", "es-comparison.json")  # the content translations
+    assert sorted(p.name for p in tmp_path.glob("*.json")) == sorted(names)
+    out = [r for n in names for r in json.loads((tmp_path / n).read_text())]
+    for name in names[3:]:  # written back exactly as shipped
+        assert (tmp_path / name).read_text() == (ROOT / "fixtures" / name).read_text()
 
     def canonical(rows):
         return sorted(json.dumps(r, sort_keys=True) for r in rows)

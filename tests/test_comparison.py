@@ -1,4 +1,4 @@
-"""Compare your options (issue 19): the pure grid, the verdict's refusals through load_rules,
+"""Compare your options: the pure grid, the verdict's refusals through load_rules,
 the page on the three roads, "What matters to you" and the admin."""
 
 from __future__ import annotations

@@ -5,21 +5,18 @@ These read ``fixtures/`` directly (no database), so a fixture edit that undoes a
 here before it is ever loaded. A clinician still has to sign the content off; see the README.
 """
 
-import json
 import re
 from datetime import date
 
 import pytest
 
 from tests import answers as people
-from tests.fixture_rows import FIXTURES
+from tests.fixture_rows import SECTION_ROWS as ROWS
 from triage.authoring import readability
 from triage.engine import rules, slugs
 from triage.engine.rules import evaluate
 from triage.templatetags.triage_tags import render_markdown
 
-SECTIONS_FILE = next(p for p in FIXTURES if p.name == "sections.json")
-ROWS = json.loads(SECTIONS_FILE.read_text(encoding="utf-8"))
 SECTIONS = {r["fields"]["slug"]: r["fields"] for r in ROWS if r["model"] == "triage.section"}
 SOURCES = [r["fields"] for r in ROWS if r["model"] == "triage.source"]
 REVIEWS = {"2026-11-30", "2026-12-01"}  # the November review, and the December fact-check (10)

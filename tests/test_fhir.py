@@ -174,6 +174,7 @@ def test_a_response_holds_coded_answers_and_the_reference_and_nothing_personal()
     response = fhir.to_response(people.OFFERED_ABROAD, reference="K7M2-9QHX", authored=AUTHORED)
     assert set(response) == {
         "resourceType",
+        "language",
         "identifier",
         "questionnaire",
         "status",
@@ -246,3 +247,63 @@ def test_the_patient_downloads_their_own_response_from_their_summary():
     assert Client().get(url).status_code == 404  # another browser
     patient.post(f"/summary/{submission.pk}/delete/")
     assert patient.get(url).status_code == 410
+
+
+# --- languages ---------------------------------------------------------------------------------
+
+
+def spanish(element: dict, name: str) -> str:
+    """The Spanish of element[name], from its translation extension."""
+    [extension] = [
+        e
+        for e in element["_" + name]["extension"]
+        if e["url"] == fhir.TRANSLATION and {"url": "lang", "valueCode": "es"} in e["extension"]
+    ]
+    [content] = [e["valueString"] for e in extension["extension"] if e["url"] == "content"]
+    return content
+
+
+def test_the_questionnaire_carries_spanish_text_and_displays_and_stays_valid():
+    document = fhir.questionnaire()
+    assert document["language"] == "en"
+    validated = Questionnaire.model_validate(document)
+    # The extensions survive validation (not dropped as unknown fields).
+    assert validated.model_dump(mode="json")["item"][0]["_text"] == document["item"][0]["_text"]
+    items = by_link(document)
+    assert spanish(items["condition"], "text") == "¿Qué enfermedad tiene?"
+    for question in questions.QUESTIONS:
+        item = items[question.key]
+        assert spanish(item, "text") and spanish(item, "text") != item["text"]
+        for option in item["answerOption"]:
+            coding = option["valueCoding"]
+            if coding["display"] not in ("No", "Vasculitis"):  # the same words in Spanish
+                assert spanish(coding, "display") != coding["display"], coding
+        if "item" in item:
+            assert spanish(item["item"][0], "text")
+    displays = {o["valueCoding"]["code"]: o["valueCoding"] for o in items["region"]["answerOption"]}
+    assert spanish(displays["us"], "display") == "Estados Unidos"
+
+
+def test_a_response_records_its_language_and_is_in_it():
+    english = fhir.to_response(people.OFFERED_ABROAD, reference="K7M2-9QHX", authored=AUTHORED)
+    assert english["language"] == "en"
+    response = fhir.to_response(
+        people.OFFERED_ABROAD, reference="K7M2-9QHX", authored=AUTHORED, language="es"
+    )
+    QuestionnaireResponse.model_validate(response)
+    assert response["language"] == "es"
+    region = by_link(response)["region"]
+    assert region["text"] == "¿Dónde vive?"
+    # Codes never change with the language; the answers read back the same.
+    assert fhir.from_response(json.loads(json.dumps(response))) == fhir.from_response(english)
+
+
+@pytest.mark.usefixtures("loaded_rules")
+def test_a_spanish_summary_downloads_as_a_spanish_response(client):
+    from tests.spanish import spanish_summary
+
+    submission = spanish_summary(client)
+    download = client.get(f"/es/summary/{submission.pk}/questionnaire-response.json")
+    resource = json.loads(download.content)
+    QuestionnaireResponse.model_validate(resource)
+    assert resource["language"] == "es"

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.models import HistoricalRecords
 
 from triage.engine import codes, comparison, rules
+from triage.engine import translations as content_translations
 
 INDICATOR_CHOICES = list(rules.INDICATORS.items())
 OPERATOR_CHOICES = list(rules.OPERATOR_WORDS.items())
@@ -322,6 +323,75 @@ class Cell(models.Model):
         )
 
 
+# --- Content translations (engine/translations.py) ---------------------------------------
+
+
+class TranslationManager(models.Manager):
+    def get_by_natural_key(self, kind, key, language):
+        return self.get(kind=kind, key=key, language=language)
+
+
+class Translation(models.Model):
+    """One translation of a section, or of a comparison option, row or cell, into one
+    language, with the fingerprint of the English it was made from: when the English changes,
+    the translation is stale and the English is shown instead, with a notice."""
+
+    KINDS = [
+        ("section", "Section"),
+        ("option", "Comparison option"),
+        ("gridrow", "Comparison row"),
+        ("cell", "Comparison cell"),
+    ]
+    LANGUAGES = [("es", "Spanish")]
+    STATUSES = list(content_translations.STATUSES.items())
+
+    kind = models.CharField(max_length=10, choices=KINDS)
+    key = models.CharField(
+        max_length=200,
+        help_text="Section: its slug. Option or row: its slug. Cell: option/row/condition "
+        "(condition empty for the default cell, e.g. “hsct/benefit/”).",
+    )
+    language = models.CharField(max_length=8, choices=LANGUAGES, default="es")
+    texts = models.JSONField(
+        help_text="Section: title, summary, body. Option: title. Row: question. Cell: text, "
+        "outcome, who, time_frame."
+    )
+    source_fingerprint = models.CharField(
+        max_length=16, help_text="The fingerprint of the English this was translated from."
+    )
+    translator = models.CharField(max_length=200, blank=True)
+    status = models.CharField(
+        max_length=16, choices=STATUSES, default=content_translations.AWAITING_REVIEW
+    )
+    created = models.DateTimeField(default=timezone.now)
+    updated = models.DateTimeField(default=timezone.now)  # loaddata sets no auto_now field
+
+    objects = TranslationManager()
+    # load_rules saves rows "raw", resetting the timestamps: history records what was said.
+    history = HistoricalRecords(excluded_fields=["created", "updated"])
+
+    class Meta:
+        ordering = ["language", "kind", "key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "key", "language"], name="one_translation_per_language"
+            )
+        ]
+
+    def __str__(self):
+        return self.to_engine().name
+
+    def save(self, *args, **kwargs):
+        self.updated = timezone.now()
+        super().save(*args, **kwargs)
+
+    def natural_key(self):
+        return (self.kind, self.key, self.language)
+
+    def to_engine(self) -> content_translations.Translation:
+        return content_translations.Translation.from_row(self)
+
+
 class Submission(models.Model):
     """One finished questionnaire: the answers, the summary built from them and the version of
     the rules and sections that built it. No names, contact details or dates of birth."""
@@ -348,6 +418,12 @@ class Submission(models.Model):
         blank=True,
         help_text="Up to three comparison row slugs the person marked as mattering most. "
         "Printed on the sheet; never used by the rules.",
+    )
+    language = models.CharField(
+        max_length=8,
+        default="en",
+        help_text="The language the summary was made in (settings.LANGUAGES): its private link "
+        "and the clinic's view open in it.",
     )
     created = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField(db_index=True, blank=True)

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, re_path
 
@@ -38,9 +39,14 @@ app_patterns = (
     "triage",
 )
 
-urlpatterns = [
+# The patient's and the clinic's pages: English unprefixed (addresses unchanged), Spanish under /es/.
+urlpatterns = i18n_patterns(
     path("", include(app_patterns)),
     path("staff/", include(clinic_views.urlpatterns)),
+    prefix_default_language=False,
+)
+# Machine and admin addresses stay unprefixed, in one language.
+urlpatterns += [
     path(settings.ADMIN_URL, admin.site.urls),
     path("healthz", health.healthz, name="healthz"),
     path("robots.txt", robots.robots_txt, name="robots"),

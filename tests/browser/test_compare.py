@@ -1,4 +1,4 @@
-"""Compare your options in a real browser (issue 19): for seven kinds of person the grid has the
+"""Compare your options in a real browser: for seven kinds of person the grid has the
 columns their answers call for, every benefit cell sits above a harm cell for the same option,
 each picture of 100 people fills as many people as its sentence says, the page passes axe and
 the HTML checker at 375 px and 1280 px and printed, and nothing scrolls sideways at 320 px. On

@@ -117,7 +117,11 @@ def database_grid() -> Grid:
 
 def with_grid(current: RuleSet, grid: Grid) -> RuleSet:
     """`current` with another grid: the candidate an edit to an option, row or cell makes."""
-    return RuleSet.build(current.sections.values(), current.rules, grid)
+    from triage.authoring.translations import still_named
+
+    return still_named(
+        RuleSet.build(current.sections.values(), current.rules, grid, current.translations)
+    )
 
 
 def grid_without(grid: Grid, *, option: str = "", row: str = "", cell=None) -> Grid:

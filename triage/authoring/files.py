@@ -21,8 +21,11 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 
 from triage.engine import questions, rules
+from triage.engine.translations import KINDS, Translation
 
 FILES = ("sections.json", "rules.json", "comparison.json")
+# Content translations, one pair of files per language: sections, then the comparison grid.
+TRANSLATION_FILES = {"section": "{language}-sections.json", "grid": "{language}-comparison.json"}
 
 # --- the format ---------------------------------------------------------------------------
 
@@ -56,6 +59,10 @@ AMOUNT_OR_NULL = Kind(
 REFERENCE = Kind(
     'a natural key such as ["hsct-risks"]',
     lambda v: isinstance(v, list) and len(v) == 1 and isinstance(v[0], str),
+)
+TEXTS = Kind(
+    'an object of texts such as {"title": "…"}',
+    lambda v: isinstance(v, dict) and all(isinstance(t, str) for t in v.values()),
 )
 VALUES = Kind(
     "a list of answer values",
@@ -139,6 +146,19 @@ FORMATS: dict[str, Format] = {
             "source_url": TEXT,
         },
         refers={"option": "triage.option", "row": "triage.gridrow"},
+    ),
+    # Content translations (engine/translations.py): no references, as a translation's key
+    # may name a section, option, row or cell; the verdict refuses one that names nothing.
+    "triage.translation": Format(
+        key=("kind", "key", "language"),
+        required={
+            "kind": TEXT,
+            "key": TEXT,
+            "language": TEXT,
+            "texts": TEXTS,
+            "source_fingerprint": TEXT,
+        },
+        optional={"translator": TEXT, "status": TEXT},
     ),
 }
 
@@ -311,7 +331,16 @@ def ruleset_from_rows(rows: Iterable[Row]) -> rules.RuleSet:
     from triage.authoring.comparison import MODELS, grid_from_objects
 
     grid = grid_from_objects(row.as_fixture() for model in MODELS for row in by_model[model])
-    return rules.RuleSet.build(sections, [r for r in built if r.active and r.section in live], grid)
+    # A switched-off section's translations wait with it (shown again when it is switched on).
+    dormant = {str(row.key[0]) for row in by_model["triage.section"]} - live
+    translated = [
+        Translation.from_row(row.fields)
+        for row in by_model["triage.translation"]
+        if not (row.fields.get("kind") == "section" and row.fields.get("key") in dormant)
+    ]
+    return rules.RuleSet.build(
+        sections, [r for r in built if r.active and r.section in live], grid, translated
+    )
 
 
 def ruleset_from_objects(objects: object, origin: str = "snapshot") -> rules.RuleSet:
@@ -384,7 +413,18 @@ def ruleset_objects(ruleset: rules.RuleSet) -> list[dict]:
     from triage.authoring.comparison import grid_rows
 
     rows.extend(grid_rows(ruleset.grid))
+    rows.extend(translation_rows(ruleset.translations))
     return rows
+
+
+def translation_rows(translations: Iterable[Translation]) -> list[dict]:
+    """Translations as fixture rows, sorted by language, kind (in KINDS' order) and key."""
+    order = list(KINDS)
+    ordered = sorted(
+        translations,
+        key=lambda t: (t.language, order.index(t.kind) if t.kind in order else 99, t.key),
+    )
+    return [{"model": "triage.translation", "fields": t.as_row()} for t in ordered]
 
 
 def database_objects() -> tuple[list[dict], list[dict], list[dict]]:
@@ -410,12 +450,27 @@ def dump(rows: list[dict]) -> str:
     return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
 
 
+def database_translation_files() -> dict[str, list[dict]]:
+    """The translations in the database, by the file that holds them: es-sections.json
+    (sections), es-comparison.json (options, rows and cells)."""
+    from triage.models import Translation as TranslationRow
+
+    found: dict[str, list[dict]] = {}
+    for row in translation_rows(t.to_engine() for t in TranslationRow.objects.all()):
+        fields = row["fields"]
+        pattern = TRANSLATION_FILES["section" if fields["kind"] == "section" else "grid"]
+        found.setdefault(pattern.format(language=fields["language"]), []).append(row)
+    return found
+
+
 def write_database(directory: Path) -> list[Path]:
-    """Write sections.json, rules.json and comparison.json from the database into `directory`
-    (made if missing)."""
+    """Write sections.json, rules.json and comparison.json, and each language's translation
+    files, from the database into `directory` (made if missing)."""
     directory.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, rows in zip(FILES, database_objects(), strict=True):
+    named = list(zip(FILES, database_objects(), strict=True))
+    named += sorted(database_translation_files().items())
+    for name, rows in named:
         path = directory / name
         path.write_text(dump(rows), encoding="utf-8")
         written.append(path)

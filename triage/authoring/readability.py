@@ -18,6 +18,7 @@ from html.parser import HTMLParser
 
 import markdown as md
 import textstat
+from textstat.textstat import textstatistics
 
 from triage.engine.rules import Refusal, RuleSet
 from triage.platform.markdown import separate_lists
@@ -175,4 +176,142 @@ def ruleset_refusals(ruleset: RuleSet) -> list[Refusal]:
         for s in ruleset.sections.values()
         for f in check(s.summary, s.body, slug=s.slug)
         if f.refused
+    ]
+
+
+# --- Spanish ---------------------------------------------------------------------------------
+#
+# The Spanish translations are measured with the Fernández-Huerta reading ease (textstat 0.7.4,
+# ``fernandez_huerta``): Flesch's reading ease recalibrated for Spanish (206.84 - 60 x syllables
+# per word - 1.02 x words per sentence), read on Flesch's own table of school grades: 90-100
+# grade 5, 80-90 grade 6, 70-80 grade 7, 60-70 grades 8-9, 50-60 grades 10-12, 30-50 college.
+# Higher is easier, so a Spanish text is refused *below* its limit. Our English targets become:
+#
+# * body: FK grade 8.5 (target) and 10 (limit) -> FH 65 (the middle of the grade 8-9 band) and
+#   FH 60 (where grade 10 starts). The shipped Spanish bodies score FH 70-85.
+# * key point: FK 10 and 12 -> FH 60 as the target, as grade 10 is; but one sentence alone
+#   scores far lower in Spanish than a paragraph of the same words (each word of a long sentence
+#   costs 1.02 points, and everyday Spanish words are long: "medicamentos", "enfermedades"), so
+#   the shipped key points, whose English are all within the target (FK 7.6-9.5), score FH
+#   45-80. The limit is FH 40 (Flesch's "difficult", college level): a sentence below it is
+#   genuinely hard, in any language, and is refused; one between 40 and 60 gets a warning.
+# * grid cell: FK 8 (limit only) -> one or two short sentences, each line a sentence of its own,
+#   scored as one text. For the reason above the shipped cells score FH 25-95 (the lowest is
+#   three short lines of five-syllable words, "UK: muchos medicamentos están autorizados para
+#   estas enfermedades."); the limit is FH 20, a floor that refuses a genuinely hard cell, and
+#   the whole Spanish grid read together scores FH 81 (grade 6-7), checked by the tests.
+#
+# Szigriszt-Pazos (INFLESZ) gives the same picture about 5 points lower (bodies 65-80, "bastante
+# fácil"; key points 43-85); the closing note of the translation work lists both.
+#
+# textstat's language is state of the object that computes: the English functions above use the
+# module's shared object, and Spanish uses its own object below, set to Spanish once, so
+# nothing computed here can change an English grade.
+SPANISH_BODY_TARGET, SPANISH_BODY_LIMIT = 65.0, 60.0
+SPANISH_KEY_POINT_TARGET, SPANISH_KEY_POINT_LIMIT = 60.0, 40.0
+SPANISH_CELL_LIMIT = 20.0
+_SPANISH = textstatistics()
+_SPANISH.set_lang("es")
+
+
+def lines_as_sentences(text: str) -> str:
+    """Each non-empty line a sentence of its own (a full stop added where it has none)."""
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    return "\n".join(line if line[-1] in ".!?:;" else line + "." for line in lines)
+
+
+def ease_es(text: str) -> float:
+    """Fernández-Huerta reading ease of plain Spanish text (higher is easier; 100 for none)."""
+    return float(_SPANISH.fernandez_huerta(text)) if text.strip() else 100.0
+
+
+def szigriszt_pazos_es(text: str) -> float:
+    """Szigriszt-Pazos perspicuity of plain Spanish text, for reports (not a check)."""
+    return float(_SPANISH.szigriszt_pazos(text)) if text.strip() else 100.0
+
+
+def easiest_last(text: str) -> tuple[str, float]:
+    """The Spanish sentence with the lowest reading ease, and that score."""
+    scored = [(ease_es(s), s) for s in sentences(text)]
+    if not scored:
+        return "", 100.0
+    value, sentence = min(scored, key=lambda pair: pair[0])
+    return sentence, value
+
+
+@dataclass(frozen=True)
+class SpanishScores:
+    key_point: float
+    body: float
+
+
+def spanish_scores(summary: str, body: str) -> SpanishScores:
+    return SpanishScores(key_point=ease_es(summary), body=ease_es(plain_text(body)))
+
+
+def check_spanish(summary: str, body: str, *, name: str) -> list[Finding]:
+    """Refusals (below the limit) and warnings (below the target) for a Spanish section's
+    text; `name` names the translation ("es translation of section 'hsct-risks'")."""
+    text = plain_text(body)
+    out: list[Finding] = []
+    for field, label, plain, target, limit in (
+        ("body", "body", text, SPANISH_BODY_TARGET, SPANISH_BODY_LIMIT),
+        (
+            "summary",
+            "key point (summary)",
+            summary,
+            SPANISH_KEY_POINT_TARGET,
+            SPANISH_KEY_POINT_LIMIT,
+        ),
+    ):
+        value = ease_es(plain)
+        if value >= target:
+            continue
+        refused = value < limit
+        sentence, score = easiest_last(plain)
+        code = ("key-point" if field == "summary" else "body") + (
+            "-too-hard" if refused else "-hard"
+        )
+        if refused:
+            verdict = (
+                f"is too hard to read: Fernández-Huerta {value:.1f}, below the limit of {limit:.0f}"
+            )
+        else:
+            verdict = (
+                f"is harder to read than the target: Fernández-Huerta {value:.1f}, aim for "
+                f"{target:g} or more"
+            )
+        out.append(
+            Finding(
+                code=code,
+                field=field,
+                refused=refused,
+                message=(
+                    f"{name}, {label}: the Spanish {verdict}. Hardest sentence "
+                    f"(Fernández-Huerta {score:.1f}): \u201c{sentence}\u201d Shorter sentences "
+                    "and everyday words make it easier."
+                ),
+            )
+        )
+    return out
+
+
+def check_spanish_cell(text: str, *, name: str) -> list[Finding]:
+    """A Spanish comparison cell below the cell limit, refused."""
+    plain = lines_as_sentences(text)
+    value = ease_es(plain)
+    if value >= SPANISH_CELL_LIMIT:
+        return []
+    sentence, score = easiest_last(plain)
+    return [
+        Finding(
+            code="grid-too-hard",
+            field="text",
+            refused=True,
+            message=(
+                f"{name}, text: the Spanish is too hard to read: Fernández-Huerta {value:.1f}, "
+                f"below the limit of {SPANISH_CELL_LIMIT:.0f} (hardest sentence, "
+                f"Fernández-Huerta {score:.1f}: \u201c{sentence}\u201d)"
+            ),
+        )
     ]

@@ -34,11 +34,19 @@ def load_ruleset() -> rules.RuleSet:
         .prefetch_related(Prefetch("conditions", queryset=Condition.objects.order_by("question")))
     )
     from triage.authoring.comparison import database_grid  # three more queries: the grid
+    from triage.models import Translation  # and one: the content translations
 
     return rules.RuleSet.build(
         sections=[s.to_engine() for s in sections],
         rules=[r.to_engine() for r in active_rules],
         grid=database_grid(),
+        # A switched-off section's translations wait with it, as in files.ruleset_from_rows.
+        translations=[
+            t.to_engine()
+            for t in Translation.objects.exclude(
+                kind="section", key__in=Section.objects.filter(active=False).values("slug")
+            )
+        ],
     )
 
 

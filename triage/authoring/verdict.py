@@ -15,7 +15,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 
-from triage.authoring import comparison, readability
+from triage.authoring import comparison, readability, translations
 from triage.engine import principles
 from triage.engine.questions import answers_in_words
 from triage.engine.rules import Refusal, Rule, RuleSet, Section, Shown, evaluate, problems
@@ -43,7 +43,9 @@ def with_section(
         sections.append(new)
         own = {r.key: dataclasses.replace(r, section=new.slug) for r in rules_of_section}
         kept = [r for r in kept if r.key not in own] + list(own.values())
-    return RuleSet.build(sections, kept, current.grid)
+    return translations.still_named(
+        RuleSet.build(sections, kept, current.grid, current.translations)
+    )
 
 
 def with_rule(current: RuleSet, new: Rule | None, *, old_key: str | None = None) -> RuleSet:
@@ -55,7 +57,7 @@ def with_rule(current: RuleSet, new: Rule | None, *, old_key: str | None = None)
     kept = [r for r in current.rules if r.key not in drop]
     if new is not None and new.active:
         kept.append(new)
-    return RuleSet.build(current.sections.values(), kept, current.grid)
+    return RuleSet.build(current.sections.values(), kept, current.grid, current.translations)
 
 
 # --- what is refused ----------------------------------------------------------------------
@@ -86,6 +88,7 @@ CHECKS: list[Check] = [
     mandatory_refusals,
     readability.ruleset_refusals,
     comparison.refusals,  # the comparison grid: principle 12, sources, reading grade, ranking
+    translations.refusals,  # content translations: names, advice and reading in their language
 ]
 
 

@@ -11,7 +11,17 @@ from __future__ import annotations
 
 from triage.authoring.files import ruleset_objects
 from triage.engine import rules
-from triage.models import Cell, Condition, GridRow, Option, Rule, RulesetVersion, Section, Source
+from triage.models import (
+    Cell,
+    Condition,
+    GridRow,
+    Option,
+    Rule,
+    RulesetVersion,
+    Section,
+    Source,
+    Translation,
+)
 
 
 def record(ruleset: rules.RuleSet, *, recorded_by: str, user=None) -> RulesetVersion:
@@ -29,10 +39,10 @@ def record(ruleset: rules.RuleSet, *, recorded_by: str, user=None) -> RulesetVer
 
 def record_loaded(ruleset: rules.RuleSet) -> None:
     """After ``load_rules``: record the version, and a history row for every section, source,
-    rule and condition that it added or changed (loading fixtures saves rows "raw", which
+    rule, condition, grid row and translation that it added or changed (loading fixtures saves rows "raw", which
     django-simple-history does not see), so the next edit in the admin shows what it changed."""
     record(ruleset, recorded_by="load_rules")
-    for model in (Section, Source, Rule, Condition, Option, GridRow, Cell):
+    for model in (Section, Source, Rule, Condition, Option, GridRow, Cell, Translation):
         history = model.history
         tracked = [f.attname for f in history.model.tracked_fields]
         latest = {h.id: h for h in history.latest_of_each() if h.history_type != "-"}

@@ -17,12 +17,15 @@ from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
 from django.urls import path, reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from triage.engine import codes
 from triage.fhir import views as fhir_views
 from triage.models import Lookup, Submission
 from triage.platform import throttle
+from triage.platform.languages import keep_english, summary_language_redirect
 from triage.platform.pages import show
 from triage.platform.roles import CLINIC_STAFF as STAFF_GROUP
 from triage.summary import converters  # noqa: F401  (registers <reference:...>)
@@ -54,28 +57,36 @@ def staff_only(view):
 
 class LookupForm(forms.Form):
     code = forms.CharField(
-        label="Reference code",
+        label=gettext_lazy("Reference code"),
         max_length=40,
-        error_messages={"required": "Enter the reference code, for example K7M2-9QHX"},
+        error_messages={
+            "required": gettext_lazy("Enter the reference code, for example K7M2-9QHX")
+        },
     )
 
     def clean_code(self) -> str:
         code = codes.normalise(self.cleaned_data["code"])
         if len(code) != codes.LENGTH or any(ch not in codes.VALUE for ch in code):
             raise forms.ValidationError(
-                "Enter the 8-character reference code, for example K7M2-9QHX",
+                _("Enter the 8-character reference code, for example K7M2-9QHX"),
                 code="format",
             )
         return code
 
 
 MESSAGES = {
-    "mistyped": "{code} is not a valid reference code. One character is probably wrong: "
-    "check the code with the patient.",
-    "unknown": "There is no summary with the code {code}. Check the code with the patient.",
-    "expired": "The summary with the code {code} has expired. Summaries are kept for {days} "
-    "days; the patient can fill in the questionnaire again.",
-    "deleted": "The patient deleted the summary with the code {code}.",
+    "mistyped": gettext_lazy(
+        "{code} is not a valid reference code. One character is probably wrong: "
+        "check the code with the patient."
+    ),
+    "unknown": gettext_lazy(
+        "There is no summary with the code {code}. Check the code with the patient."
+    ),
+    "expired": gettext_lazy(
+        "The summary with the code {code} has expired. Summaries are kept for {days} "
+        "days; the patient can fill in the questionnaire again."
+    ),
+    "deleted": gettext_lazy("The patient deleted the summary with the code {code}."),
 }
 
 
@@ -115,7 +126,7 @@ def lookup(request):
         )
         if outcome == "found":
             return redirect("staff:summary", reference=code)
-        message = MESSAGES[outcome].format(
+        message = str(MESSAGES[outcome]).format(
             code=codes.display(code), days=settings.SUMMARY_RETENTION_DAYS
         )
         status = 404 if outcome in ("unknown", "mistyped") else 410
@@ -144,7 +155,13 @@ def _staff_page(request, reference: str, build, template: str):
     submission = looked_up(request, reference)
     if submission is None:
         return show(request, "look_up_first")
-    context = build(submission, request=request, access=road("staff", submission))
+    # A Spanish summary opens in Spanish for staff too; ?lang=en ("Print in English") stays.
+    moved = summary_language_redirect(request, submission)
+    if moved:
+        return moved
+    context = build(
+        submission, request=request, access=keep_english(request, road("staff", submission))
+    )
     return render(request, template, context)
 
 
@@ -192,8 +209,8 @@ class StaffLoginView(auth_views.LoginView):
         form = super().get_form(form_class)
         if form.is_bound:  # shown again with errors: the error summary takes the focus
             form.fields["username"].widget.attrs.pop("autofocus", None)
-        form.fields["username"].error_messages["required"] = "Enter your username"
-        form.fields["password"].error_messages["required"] = "Enter your password"
+        form.fields["username"].error_messages["required"] = _("Enter your username")
+        form.fields["password"].error_messages["required"] = _("Enter your password")
         return form
 
     def get_default_redirect_url(self):

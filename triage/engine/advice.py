@@ -12,6 +12,7 @@ Pure Python, no Django import: the rules validator (``rules.problems``) uses it,
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # Lower case, words separated by single spaces. Add to this list, with a test, when review finds
 # another way of giving advice; remove nothing without asking the clinical lead.
@@ -70,8 +71,11 @@ def normalise(text: str) -> str:
     return _MARKUP.sub("", (text or "").translate(_APOSTROPHES))
 
 
-def find_advice(text: str) -> list[str]:
-    """Every advice phrase in `text`, as written there (original case, spaces collapsed)."""
+def find_advice(text: str, language: str = "en") -> list[str]:
+    """Every advice phrase in `text`, as written there (original case, spaces collapsed);
+    `language` "es" checks Spanish text against the Spanish phrases (``SPANISH``)."""
+    if language == "es":
+        return _find_folded(text, _MATCHER_ES)
     return [" ".join(m.group(0).split()) for m in _MATCHER.finditer(normalise(text))]
 
 
@@ -114,10 +118,124 @@ _RANKING = re.compile(
 )
 
 
-def find_ranking(text: str) -> list[str]:
+def find_ranking(text: str, language: str = "en") -> list[str]:
     """Every phrase in `text` that ranks or recommends an option (advice included), as written
     there, each once, in the order they first appear."""
+    if language == "es":
+        found_es = _find_folded(text, _MATCHER_ES) + _find_folded(text, _RANKING_ES)
+        return list(dict.fromkeys(found_es))
     plain = normalise(text)
     found = [(m.start(), " ".join(m.group(0).split())) for m in _MATCHER.finditer(plain)]
     found += [(m.start(), " ".join(m.group(0).split())) for m in _RANKING.finditer(plain)]
     return list(dict.fromkeys(phrase for _, phrase in sorted(found)))
+
+
+# --- Spanish (neutral Latin-American), for the content translations ------------------------
+# Written without accents: text and phrases are both matched with accents and case folded
+# away (``fold``), so "debería", "deberia" and "DEBERÍA" are one phrase. Same rule as above:
+# add with a test, remove nothing without asking the clinical lead.
+SPANISH: tuple[str, ...] = (
+    # telling the reader what to do
+    "usted deberia",
+    "deberia",
+    "usted debe",
+    "debe dejar",
+    "debe empezar",
+    "debe comenzar",
+    "tiene que",
+    "tiene que dejar",
+    "usted necesita",
+    "le recomendamos",
+    "recomendamos",
+    "le aconsejamos",
+    "aconsejamos",
+    "le sugerimos",
+    "sugerimos",
+    "le animamos",
+    "se le recomienda",
+    "deje de",
+    "dejar de tomar",
+    "empiece a tomar",
+    "comience a tomar",
+    # judging a treatment for this person
+    "adecuado para usted",
+    "adecuada para usted",
+    "lo mejor para usted",
+    "la mejor opcion para usted",
+    "funcionara para usted",
+    "le funcionara",
+    "funciona para todos",
+    # promising an outcome
+    "garantia",
+    "garantiza",
+    "garantizado",
+    "garantizada",
+    "garantizamos",
+    "cura",
+    "curas",
+    "curar",
+    "curara",
+    "curado",
+    "curada",
+    "milagro",
+    "milagroso",
+    "milagrosa",
+)
+RANKING_SPANISH: tuple[str, ...] = (
+    "la mejor opcion",
+    "mejor opcion",
+    "la mejor eleccion",
+    "el mejor tratamiento",
+    "lo mejor",
+    "mejor que",
+    "peor que",
+    "mas seguro que",
+    "mas segura que",
+    "mas arriesgado que",
+    "mas arriesgada que",
+    "mas eficaz que",
+    "menos eficaz que",
+    "mas efectivo que",
+    "menos efectivo que",
+    "el mas eficaz",
+    "la mas eficaz",
+    "el mas seguro",
+    "la mas segura",
+    "primera opcion",
+    "primera eleccion",
+    "opcion preferida",
+    "tratamiento preferido",
+    "recomendado",
+    "recomendada",
+    "recomendable",
+    "superior a",
+    "inferior a",
+    "la opcion correcta",
+    "la eleccion correcta",
+    "la opcion equivocada",
+    "la eleccion equivocada",
+)
+
+
+def fold(text: str) -> str:
+    """Text with accents and case folded away, one character for each of the text's (in
+    composed form), so a match's place in the folded text is its place in the text."""
+    return "".join(
+        unicodedata.normalize("NFD", c)[0] for c in unicodedata.normalize("NFC", text)
+    ).lower()
+
+
+def _compiled(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    ordered = sorted((fold(p) for p in phrases), key=len, reverse=True)
+    return re.compile("|".join(_pattern(p) for p in ordered))
+
+
+_MATCHER_ES = _compiled(SPANISH)
+_RANKING_ES = _compiled(RANKING_SPANISH)
+
+
+def _find_folded(text: str, matcher: re.Pattern[str]) -> list[str]:
+    """Every match of `matcher` in the folded text, as written in the text (accents kept)."""
+    plain = unicodedata.normalize("NFC", normalise(text))
+    folded = fold(plain)
+    return [" ".join(plain[m.start() : m.end()].split()) for m in matcher.finditer(folded)]

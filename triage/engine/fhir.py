@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cache
 
 from triage.engine import questions
@@ -30,6 +30,48 @@ OPTION_EXCLUSIVE = f"{SDC}/sdc-questionnaire-optionExclusive"
 ITEM_CONTROL = "http://hl7.org/fhir/StructureDefinition/questionnaire-itemControl"
 ITEM_CONTROL_SYSTEM = "http://hl7.org/fhir/questionnaire-item-control"
 HELP_SUFFIX = "-help"
+# The standard extension for a translation of a string element (on `_text`, `_display`).
+TRANSLATION = "http://hl7.org/fhir/StructureDefinition/translation"
+BASE_LANGUAGE = "en"
+# Spanish, and any other language, as a translate function per language code; installed by the
+# app (triage/apps.py) from Django's catalogues, empty for the pure engine.
+_translations: dict[str, Callable[[str], str]] = {}
+
+
+def set_translations(translations: Mapping[str, Callable[[str], str]]) -> None:
+    """The translate function of each language besides English; rebuilds the Questionnaire."""
+    _translations.clear()
+    _translations.update(translations)
+    _built.cache_clear()
+
+
+def _translated(text: str) -> dict | None:
+    """`{"extension": [translation, ...]}` for a string element, or None when no language
+    has its own wording for it."""
+    extensions = []
+    for code, translate in sorted(_translations.items()):
+        content = translate(text)
+        if content and content != text:
+            extensions.append(
+                {
+                    "url": TRANSLATION,
+                    "extension": [
+                        {"url": "lang", "valueCode": code},
+                        {"url": "content", "valueString": content},
+                    ],
+                }
+            )
+    return {"extension": extensions} if extensions else None
+
+
+def _with_translations(element: dict, name: str) -> dict:
+    """Adds `_name` with the translations of element[name]."""
+    translated = _translated(element[name])
+    if translated:
+        element["_" + name] = translated
+    return element
+
+
 # Statuses of a response that holds a person's finished answers.
 FINISHED = ("completed", "amended")
 
@@ -69,11 +111,12 @@ def exclusive_values(question: Question) -> tuple[str, ...]:
     return tuple(exclusive)
 
 
-def coding(question: Question, value: str) -> dict:
+def coding(question: Question, value: str, translate: Callable[[str], str] | None = None) -> dict:
+    label = question.label_for(value)
     return {
         "system": code_system(question.key),
         "code": value,
-        "display": question.label_for(value),
+        "display": translate(label) if translate else label,
     }
 
 
@@ -84,18 +127,39 @@ def _control(code: str) -> dict:
     }
 
 
-def _help_text(question: Question) -> str:
+def _help_text(question: Question, translate: Callable[[str], str] = questions._) -> str:
     """The hint under the question, then each choice's own hint, as the page shows them."""
-    lines = [question.hint] if question.hint else []
-    lines += [f"{c.label}: {c.hint}" for c in question.choices if c.hint]
+    lines = [translate(question.hint)] if question.hint else []
+    lines += [f"{translate(c.label)}: {translate(c.hint)}" for c in question.choices if c.hint]
     return "\n".join(lines)
+
+
+def _help_translations(question: Question) -> dict | None:
+    """The help text's translations, built line by line from the catalogue's entries."""
+    extensions = []
+    english = _help_text(question)
+    for code, translate in sorted(_translations.items()):
+        content = _help_text(question, translate)
+        if content != english:
+            extensions.append(
+                {
+                    "url": TRANSLATION,
+                    "extension": [
+                        {"url": "lang", "valueCode": code},
+                        {"url": "content", "valueString": content},
+                    ],
+                }
+            )
+    return {"extension": extensions} if extensions else None
 
 
 def _item(question: Question) -> dict:
     exclusive = exclusive_values(question)
     options = []
     for choice in question.choices:
-        option: dict = {"valueCoding": coding(question, choice.value)}
+        option: dict = {
+            "valueCoding": _with_translations(coding(question, choice.value), "display")
+        }
         if choice.value in exclusive:
             option["extension"] = [{"url": OPTION_EXCLUSIVE, "valueBoolean": True}]
         options.append(option)
@@ -107,6 +171,7 @@ def _item(question: Question) -> dict:
         "required": True,
         "repeats": question.multiple,
     }
+    _with_translations(item, "text")
     gate = question.asked_when
     if gate is not None:
         gated_by = questions.BY_KEY[gate.question]
@@ -119,14 +184,16 @@ def _item(question: Question) -> dict:
     item["answerOption"] = options
     help_text = _help_text(question)
     if help_text:
-        item["item"] = [
-            {
-                "extension": [_control("help")],
-                "linkId": question.key + HELP_SUFFIX,
-                "text": help_text,
-                "type": "display",
-            }
-        ]
+        help_item: dict = {
+            "extension": [_control("help")],
+            "linkId": question.key + HELP_SUFFIX,
+            "text": help_text,
+            "type": "display",
+        }
+        help_translated = _help_translations(question)
+        if help_translated:
+            help_item["_text"] = help_translated
+        item["item"] = [help_item]
     return item
 
 
@@ -136,6 +203,7 @@ def _built() -> tuple[str, str]:
     body = {
         "resourceType": "Questionnaire",
         "id": QUESTIONNAIRE_ID,
+        "language": BASE_LANGUAGE,
         "url": CANONICAL,
         "name": "StemCellTriage",
         "title": TITLE,
@@ -166,12 +234,20 @@ def canonical() -> str:
     return f"{CANONICAL}|{version()}"
 
 
-def to_response(answers: Mapping[str, object], *, reference: str = "", authored: str = "") -> dict:
+def to_response(
+    answers: Mapping[str, object],
+    *,
+    reference: str = "",
+    authored: str = "",
+    language: str = BASE_LANGUAGE,
+) -> dict:
     """A completed QuestionnaireResponse for a complete answers document.
 
-    `reference` is the summary's reference code, `authored` an ISO 8601 date and time. The
-    resource holds the coded answers and nothing else about the person.
+    `reference` is the summary's reference code, `authored` an ISO 8601 date and time,
+    `language` the language the person answered in (the item texts and displays are in it).
+    The resource holds the coded answers and nothing else about the person.
     """
+    translate = _translations.get(language) if language != BASE_LANGUAGE else None
     cleaned = questions.validate_answers(dict(answers))
     items = []
     for question in questions.applicable(cleaned):
@@ -180,11 +256,14 @@ def to_response(answers: Mapping[str, object], *, reference: str = "", authored:
         items.append(
             {
                 "linkId": question.key,
-                "text": question.text,
-                "answer": [{"valueCoding": coding(question, v)} for v in values],
+                "text": translate(question.text) if translate else question.text,
+                "answer": [{"valueCoding": coding(question, v, translate)} for v in values],
             }
         )
-    response: dict = {"resourceType": "QuestionnaireResponse"}
+    response: dict = {
+        "resourceType": "QuestionnaireResponse",
+        "language": language,
+    }
     if reference:
         response["identifier"] = {"system": REFERENCE_SYSTEM, "value": reference}
     response.update({"questionnaire": canonical(), "status": "completed"})

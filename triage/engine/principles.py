@@ -19,7 +19,7 @@ import random
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from triage.engine import comparison, questions
+from triage.engine import comparison, questions, translations
 from triage.engine.rules import RuleSet, Shown, evaluate
 from triage.engine.slugs import (
     APPROVED_PROTOCOLS,
@@ -75,6 +75,9 @@ PRINCIPLES = {
     11: "the tourism warning names the warning signs the person ticked, in their own words",
     12: "in the comparison, every option that gives a benefit number gives a harm number with "
     "a time frame, and a person who was offered a treatment sees the unproven-clinic column",
+    13: "a Spanish summary contains the same sections, in the same order, as the English "
+    "summary for the same answers; a stale or missing translation falls back to English, "
+    "never to nothing",
 }
 
 
@@ -170,6 +173,43 @@ def check_grid(
     if grid is None:
         return []
     return [(12, message) for message in comparison.principle_12(grid, answers)]
+
+
+def check_languages(
+    shown: list[Shown], ruleset: RuleSet, found: translations.Index | None = None
+) -> list[tuple[int, str]]:
+    """Principle 13, for every language content is translated into: the summary in that
+    language (``translations.localise_cards``, as the summary page builds it) has the English
+    summary's sections in the same order, and every one of them has a title, key point and
+    text, translated or English."""
+    found = translations.index(ruleset.translations) if found is None else found
+    cards = []
+    for item in shown:
+        section = ruleset.section(item.slug)
+        cards.append(
+            {
+                "slug": item.slug,
+                "title": section.title,
+                "summary": section.summary,
+                "detail": section.body,
+            }
+        )
+    english = [c["slug"] for c in cards]
+    out: list[tuple[int, str]] = []
+    for language in translations.LANGUAGES:
+        localised = translations.localise_cards(cards, language, found)
+        if [c.get("slug") for c in localised] != english:
+            out.append(
+                (13, f"the {language!r} summary does not have the English sections in order")
+            )
+            continue
+        for card in localised:
+            empty = [f for f in ("title", "detail") if not str(card.get(f) or "").strip()]
+            if empty:
+                out.append(
+                    (13, f"section {card['slug']!r} shows no {' or '.join(empty)} in {language!r}")
+                )
+    return out
 
 
 def _every_offer_features_answer() -> list[object]:
@@ -301,11 +341,13 @@ def verify(ruleset: RuleSet, stop_after: int = 0) -> Report:
     combinations = classes = 0
     risk_values = questions.BY_KEY["risk_tolerance"].values
     named_checked: set[object] = set()
+    found = translations.index(ruleset.translations)
     for answers, weight in answer_classes(ruleset):
         combinations += weight
         classes += 1
         shown = evaluate(answers, ruleset)
-        for number, message in check(answers, shown) + check_grid(answers, ruleset.grid):
+        broken = check(answers, shown) + check_grid(answers, ruleset.grid)
+        for number, message in broken + check_languages(shown, ruleset, found):
             violations.append(Violation(number, message, answers))
         # Principle 7, second half: the risk answer never hides a warning section.
         present = {s.slug for s in shown}

@@ -8,8 +8,28 @@ labels and hints are ours to improve. No Django import: the rules engine uses it
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+
+
+def _(text: str) -> str:
+    """Marks wording for translation (makemessages reads `_("...")`); returns it unchanged.
+    The engine imports no Django: the words are translated when shown, through `tr`."""
+    return text
+
+
+_translator: Callable[[str], str] = _
+
+
+def set_translator(translate: Callable[[str], str]) -> None:
+    """Django's gettext, installed by the app (triage/apps.py); the identity otherwise."""
+    global _translator
+    _translator = translate
+
+
+def tr(text: str) -> str:
+    """This wording in the active language (the English when there is no translation)."""
+    return _translator(text) if text else text
 
 
 @dataclass(frozen=True)
@@ -62,8 +82,8 @@ class Question:
     def answer_text(self, answer: str | list[str]) -> str:
         """The answer in words, as the person chose it."""
         if isinstance(answer, list | tuple):
-            return "; ".join(self.label_for(v) for v in answer)
-        return self.label_for(answer)
+            return "; ".join(tr(self.label_for(v)) for v in answer)
+        return tr(self.label_for(answer))
 
     def clean(self, value: object) -> str | list[str]:
         """This question's answer in canonical form, or AnswerError naming what is wrong."""
@@ -86,204 +106,220 @@ class Question:
     def quoted(self, answer: str | list[str] | tuple[str, ...]) -> str:
         """The answer as quoted words for a reason: “Yes”, or “A”, “B” and “C”."""
         values = list(answer) if isinstance(answer, list | tuple) else [answer]
-        words = [f"\u201c{self.label_for(v)}\u201d" for v in values]
-        return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+        words = [tr(_("“{answer}”")).format(answer=tr(self.label_for(v))) for v in values]
+        if len(words) == 1:
+            return words[0]
+        return tr(_("{list} and {last}")).format(list=", ".join(words[:-1]), last=words[-1])
 
 
-NOT_SURE = "I'm not sure"
+NOT_SURE = _("I'm not sure")
 
 QUESTIONS: tuple[Question, ...] = (
     Question(
         key="condition",
-        caption="About your condition",
-        text="Which condition do you have?",
-        check_label="Condition",
-        hint="Choose the one you most want information about.",
-        why_we_ask="The evidence for stem-cell treatments is different for each condition.",
-        error="Select the condition you have, or ‘Another autoimmune condition, or I'm not sure’",
-        reason="you told us your condition is {answer}",
+        caption=_("About your condition"),
+        text=_("Which condition do you have?"),
+        check_label=_("Condition"),
+        hint=_("Choose the one you most want information about."),
+        why_we_ask=_("The evidence for stem-cell treatments is different for each condition."),
+        error=_(
+            "Select the condition you have, or ‘Another autoimmune condition, or I'm not sure’"
+        ),
+        reason=_("you told us your condition is {answer}"),
         choices=(
-            Choice("ms_relapsing", "Relapsing multiple sclerosis (MS)"),
-            Choice("ms_progressive", "Progressive multiple sclerosis (MS)"),
-            Choice("systemic_sclerosis", "Systemic sclerosis (scleroderma)"),
-            Choice("lupus", "Lupus (systemic lupus erythematosus, SLE)"),
-            Choice("crohns", "Crohn's disease"),
-            Choice("type1_diabetes", "Type 1 diabetes"),
-            Choice("rheumatoid_arthritis", "Rheumatoid arthritis"),
-            Choice("vasculitis", "Vasculitis"),
-            Choice("myositis", "Myositis (polymyositis or dermatomyositis)"),
+            Choice("ms_relapsing", _("Relapsing multiple sclerosis (MS)")),
+            Choice("ms_progressive", _("Progressive multiple sclerosis (MS)")),
+            Choice("systemic_sclerosis", _("Systemic sclerosis (scleroderma)")),
+            Choice("lupus", _("Lupus (systemic lupus erythematosus, SLE)")),
+            Choice("crohns", _("Crohn's disease")),
+            Choice("type1_diabetes", _("Type 1 diabetes")),
+            Choice("rheumatoid_arthritis", _("Rheumatoid arthritis")),
+            Choice("vasculitis", _("Vasculitis")),
+            Choice("myositis", _("Myositis (polymyositis or dermatomyositis)")),
             Choice(
                 "neuro_other",
-                "Another autoimmune nerve or muscle condition",
-                "For example CIDP, NMOSD, myasthenia gravis or stiff-person syndrome.",
+                _("Another autoimmune nerve or muscle condition"),
+                _("For example CIDP, NMOSD, myasthenia gravis or stiff-person syndrome."),
             ),
-            Choice("other", "Another autoimmune condition, or I'm not sure"),
+            Choice("other", _("Another autoimmune condition, or I'm not sure")),
         ),
     ),
     Question(
         key="crohns_fistula",
-        caption="About your condition",
-        text="Do you have a fistula near your bottom (a perianal fistula)?",
-        check_label="Perianal fistula",
-        hint="A fistula is a small tunnel that forms between the bowel and the skin.",
-        error="Select whether you have a perianal fistula, or 'I'm not sure'",
-        reason="you answered {answer} when we asked about a perianal fistula",
+        caption=_("About your condition"),
+        text=_("Do you have a fistula near your bottom (a perianal fistula)?"),
+        check_label=_("Perianal fistula"),
+        hint=_("A fistula is a small tunnel that forms between the bowel and the skin."),
+        error=_("Select whether you have a perianal fistula, or 'I'm not sure'"),
+        reason=_("you answered {answer} when we asked about a perianal fistula"),
         asked_when=AskedWhen("condition", frozenset({"crohns"})),
         choices=(
-            Choice("yes", "Yes"),
-            Choice("no", "No"),
+            Choice("yes", _("Yes")),
+            Choice("no", _("No")),
             Choice("unsure", NOT_SURE),
         ),
     ),
     Question(
         key="activity",
-        caption="About your condition",
-        text="Has your condition been active in the past year?",
-        check_label="Activity in the past year",
-        hint="For example new relapses or flares, new areas of damage on scans, or getting worse.",
-        error="Select whether your condition has been active in the past year, or 'I'm not sure'",
-        reason="you answered {answer} when we asked if your condition has been active",
+        caption=_("About your condition"),
+        text=_("Has your condition been active in the past year?"),
+        check_label=_("Activity in the past year"),
+        hint=_(
+            "For example new relapses or flares, new areas of damage on scans, or getting worse."
+        ),
+        error=_(
+            "Select whether your condition has been active in the past year, or 'I'm not sure'"
+        ),
+        reason=_("you answered {answer} when we asked if your condition has been active"),
         choices=(
-            Choice("active", "Yes, it has been active"),
-            Choice("stable", "No, it has been stable"),
+            Choice("active", _("Yes, it has been active")),
+            Choice("stable", _("No, it has been stable")),
             Choice("unsure", NOT_SURE),
         ),
     ),
     Question(
         key="treatment_history",
-        caption="About your treatment",
-        text="How has standard treatment worked for you so far?",
-        check_label="Standard treatment so far",
-        hint="Standard treatment means the usual medicines your specialist team offers.",
-        error="Select how standard treatment has worked for you, or 'I'm not sure'",
-        reason="you answered {answer} when we asked how standard treatment has worked",
+        caption=_("About your treatment"),
+        text=_("How has standard treatment worked for you so far?"),
+        check_label=_("Standard treatment so far"),
+        hint=_("Standard treatment means the usual medicines your specialist team offers."),
+        error=_("Select how standard treatment has worked for you, or 'I'm not sure'"),
+        reason=_("you answered {answer} when we asked how standard treatment has worked"),
         choices=(
-            Choice("none_yet", "I have not had standard treatment yet"),
-            Choice("responding", "Standard treatment is keeping it under control"),
-            Choice("one_failed", "I have tried one standard treatment and it is still active"),
+            Choice("none_yet", _("I have not had standard treatment yet")),
+            Choice("responding", _("Standard treatment is keeping it under control")),
+            Choice("one_failed", _("I have tried one standard treatment and it is still active")),
             Choice(
                 "two_plus_failed",
-                "I have tried two or more standard treatments and it is still active",
+                _("I have tried two or more standard treatments and it is still active"),
             ),
             Choice("unsure", NOT_SURE),
         ),
     ),
     Question(
         key="years_since_diagnosis",
-        caption="About your condition",
-        text="How long ago were you diagnosed?",
-        check_label="Time since diagnosis",
-        hint="An estimate is fine.",
-        error="Select how long ago you were diagnosed, or 'I'm not sure'",
-        reason="you answered {answer} when we asked when you were diagnosed",
+        caption=_("About your condition"),
+        text=_("How long ago were you diagnosed?"),
+        check_label=_("Time since diagnosis"),
+        hint=_("An estimate is fine."),
+        error=_("Select how long ago you were diagnosed, or 'I'm not sure'"),
+        reason=_("you answered {answer} when we asked when you were diagnosed"),
         choices=(
-            Choice("under_2", "Less than 2 years ago"),
-            Choice("2_to_5", "2 to 5 years ago"),
-            Choice("5_to_10", "5 to 10 years ago"),
-            Choice("over_10", "More than 10 years ago"),
+            Choice("under_2", _("Less than 2 years ago")),
+            Choice("2_to_5", _("2 to 5 years ago")),
+            Choice("5_to_10", _("5 to 10 years ago")),
+            Choice("over_10", _("More than 10 years ago")),
             Choice("unsure", NOT_SURE),
         ),
     ),
     Question(
         key="risk_tolerance",
-        caption="About risk",
-        text="How much risk would you be willing to consider for a chance of long-term benefit?",
-        check_label="Risk you would consider",
-        hint="There is no right answer. If you choose ‘Low’ or ‘I'm not sure’, "
-        "your summary adds a section on weighing risks against possible benefits. No answer "
-        "hides information about risks or safety.",
-        error="Select how much risk you would consider, or 'I'm not sure'",
-        reason="you answered {answer} when we asked how much risk you would consider",
+        caption=_("About risk"),
+        text=_("How much risk would you be willing to consider for a chance of long-term benefit?"),
+        check_label=_("Risk you would consider"),
+        hint=_(
+            "There is no right answer. If you choose ‘Low’ or ‘I'm not sure’, "
+            "your summary adds a section on weighing risks against possible benefits. No answer "
+            "hides information about risks or safety."
+        ),
+        error=_("Select how much risk you would consider, or 'I'm not sure'"),
+        reason=_("you answered {answer} when we asked how much risk you would consider"),
         choices=(
-            Choice("low", "Low", "Only options with a low chance of serious side effects."),
+            Choice("low", _("Low"), _("Only options with a low chance of serious side effects.")),
             Choice(
                 "moderate",
-                "Moderate",
-                "Serious side effects, such as a stay in hospital, would be acceptable.",
+                _("Moderate"),
+                _("Serious side effects, such as a stay in hospital, would be acceptable."),
             ),
             Choice(
                 "high",
-                "High",
-                "Serious risks, including a small risk of dying from the treatment, "
-                "would be acceptable for a chance of long-term remission.",
+                _("High"),
+                _(
+                    "Serious risks, including a small risk of dying from the treatment, "
+                    "would be acceptable for a chance of long-term remission."
+                ),
             ),
             Choice("unsure", NOT_SURE),
         ),
     ),
     Question(
         key="offer_received",
-        caption="About offers of treatment",
-        text="Has anyone offered you a stem-cell treatment?",
-        check_label="Offered a stem-cell treatment",
-        hint="Count offers from clinics or companies, not from your own specialist team "
-        "or a registered clinical trial.",
-        error="Select whether you have been offered a stem-cell treatment, or 'I'm not sure'",
-        reason="you answered {answer} when we asked if anyone has offered you a stem-cell treatment",
+        caption=_("About offers of treatment"),
+        text=_("Has anyone offered you a stem-cell treatment?"),
+        check_label=_("Offered a stem-cell treatment"),
+        hint=_(
+            "Count offers from clinics or companies, not from your own specialist team "
+            "or a registered clinical trial."
+        ),
+        error=_("Select whether you have been offered a stem-cell treatment, or 'I'm not sure'"),
+        reason=_(
+            "you answered {answer} when we asked if anyone has offered you a stem-cell treatment"
+        ),
         choices=(
-            Choice("yes", "Yes"),
-            Choice("no", "No"),
+            Choice("yes", _("Yes")),
+            Choice("no", _("No")),
             Choice("unsure", NOT_SURE),
         ),
     ),
     Question(
         key="offer_features",
-        caption="About offers of treatment",
-        text="Did the offer include any of these?",
-        check_label="What the offer included",
-        hint="Select all that apply.",
-        error="Select what the offer included, or 'None of these'",
-        reason="you told us the offer included {answer}",
+        caption=_("About offers of treatment"),
+        text=_("Did the offer include any of these?"),
+        check_label=_("What the offer included"),
+        hint=_("Select all that apply."),
+        error=_("Select what the offer included, or 'None of these'"),
+        reason=_("you told us the offer included {answer}"),
         multiple=True,
         exclusive=("none_of_these", "not_sure"),
         asked_when=AskedWhen("offer_received", frozenset({"yes", "unsure"})),
         choices=(
             Choice(
                 "pay_upfront",
-                "I was asked to pay up front",
-                said="you were asked to pay up front",
+                _("I was asked to pay up front"),
+                said=_("you were asked to pay up front"),
             ),
             Choice(
                 "many_conditions",
-                "They said the same cells treat many different diseases",
-                said="you were told the same cells treat many different diseases",
+                _("They said the same cells treat many different diseases"),
+                said=_("you were told the same cells treat many different diseases"),
             ),
             Choice(
                 "travel_abroad",
-                "I would have to travel to another country",
-                said="you would have to travel to another country",
+                _("I would have to travel to another country"),
+                said=_("you would have to travel to another country"),
             ),
             Choice(
                 "no_registration",
-                "There was no trial registration number or ethics approval",
-                said="there was no trial registration number or ethics approval",
+                _("There was no trial registration number or ethics approval"),
+                said=_("there was no trial registration number or ethics approval"),
             ),
             Choice(
                 "testimonials",
-                "The evidence they gave was patient stories, not published results",
-                said="the evidence offered was patient stories",
+                _("The evidence they gave was patient stories, not published results"),
+                said=_("the evidence offered was patient stories"),
             ),
             Choice(
                 "same_day_procedure",
-                "My cells would be taken out and put back on the same day",
-                said="your cells would be taken out and put back on the same day",
+                _("My cells would be taken out and put back on the same day"),
+                said=_("your cells would be taken out and put back on the same day"),
             ),
-            Choice("none_of_these", "None of these"),
+            Choice("none_of_these", _("None of these")),
             Choice("not_sure", NOT_SURE),
         ),
     ),
     Question(
         key="region",
-        caption="About where you live",
-        text="Where do you live?",
-        check_label="Where you live",
-        hint="We use this to link to the clinical trial registers for your area.",
-        error="Select where you live",
-        reason="you answered {answer} when we asked where you live",
+        caption=_("About where you live"),
+        text=_("Where do you live?"),
+        check_label=_("Where you live"),
+        hint=_("We use this to link to the clinical trial registers for your area."),
+        error=_("Select where you live"),
+        reason=_("you answered {answer} when we asked where you live"),
         choices=(
-            Choice("us", "United States"),
-            Choice("eu", "European Union"),
-            Choice("uk", "United Kingdom"),
-            Choice("other", "Somewhere else"),
+            Choice("us", _("United States")),
+            Choice("eu", _("European Union")),
+            Choice("uk", _("United Kingdom")),
+            Choice("other", _("Somewhere else")),
         ),
     ),
 )
@@ -331,8 +367,8 @@ class Derived:
 DERIVED: dict[str, Derived] = {
     "refractory": Derived(
         key="refractory",
-        reason_yes="your answers say your condition is still active after standard treatment",
-        reason_no="your answers say standard treatment has not yet failed for you",
+        reason_yes=_("your answers say your condition is still active after standard treatment"),
+        reason_no=_("your answers say standard treatment has not yet failed for you"),
         when=(
             (("treatment_history", frozenset({"two_plus_failed"})),),
             (
@@ -343,8 +379,8 @@ DERIVED: dict[str, Derived] = {
     ),
     "red_flag": Derived(
         key="red_flag",
-        reason_yes="the offer you described has at least one warning sign",
-        reason_no="the offer you described has none of the warning signs we asked about",
+        reason_yes=_("the offer you described has at least one warning sign"),
+        reason_no=_("the offer you described has none of the warning signs we asked about"),
         when=((("offer_features", RED_FLAGS),),),
     ),
 }
@@ -363,7 +399,7 @@ def named_signs(answers: Mapping[str, object]) -> tuple[str, ...]:
     in the order the question lists them."""
     ticked = set(answers.get("offer_features") or ())  # type: ignore[arg-type]
     question = BY_KEY["offer_features"]
-    return tuple(c.said for c in question.choices if c.value in RED_FLAGS and c.value in ticked)
+    return tuple(tr(c.said) for c in question.choices if c.value in RED_FLAGS and c.value in ticked)
 
 
 def facts(answers: Mapping[str, object]) -> dict[str, object]:
@@ -377,7 +413,7 @@ def facts(answers: Mapping[str, object]) -> dict[str, object]:
 def answers_in_words(answers: Mapping[str, object]) -> list[tuple[str, str]]:
     """(question, answer) pairs as a patient would read them, in questionnaire order."""
     return [
-        (q.check_label, q.answer_text(answers[q.key]))  # type: ignore[arg-type]
+        (tr(q.check_label), q.answer_text(answers[q.key]))  # type: ignore[arg-type]
         for q in QUESTIONS
         if q.key in answers
     ]

@@ -15,6 +15,12 @@ from itertools import pairwise
 # The contract's `region` values that have parts of their own, and the words a heading uses.
 REGION_WORDS = {"uk": "UK", "eu": "EU", "us": "US"}
 HEADING = re.compile(r"^### .*\b(?:in|for) the (UK|EU|US)\b", re.IGNORECASE)
+# The same headings in the Spanish translations: "### Qué está aprobado en el Reino Unido",
+# "… en la Unión Europea", "… en Estados Unidos" (accents optional).
+SPANISH_HEADING = re.compile(
+    r"^### .*\b(?:en|para) (?:(el Reino Unido)|(la Uni[oó]n Europea)|(?:los )?(Estados Unidos))\b",
+    re.IGNORECASE,
+)
 PART_START = re.compile(r"^### ", re.MULTILINE)
 
 
@@ -23,7 +29,10 @@ def heading_region(part: str) -> str | None:
     first_line = part.split("\n", 1)[0]
     match = HEADING.match(first_line)
     if not match:
-        return None
+        spanish = SPANISH_HEADING.match(first_line)
+        if not spanish:
+            return None
+        return ("uk", "eu", "us")[next(i for i, g in enumerate(spanish.groups()) if g)]
     words = match.group(1).upper()
     return next(value for value, name in REGION_WORDS.items() if name == words)
 

@@ -22,8 +22,10 @@ from functools import cached_property, partial
 
 from triage.engine import advice, questions
 from triage.engine.comparison import Grid
+from triage.engine.questions import _, tr
 from triage.engine.safety import BUILTIN
 from triage.engine.slugs import MANDATORY, TOURISM_WARNING
+from triage.engine.translations import Translation
 
 # Indicators as in CDS Hooks cards, with the words an editor reads in the admin.
 INDICATORS = {"info": "Information", "warning": "Warning", "critical": "Critical"}
@@ -192,16 +194,24 @@ class RuleSet:
     # The comparison grid (engine/comparison.py); None for a ruleset built without one (tests,
     # snapshots from before the grid), which leaves principle 12 nothing to check.
     grid: Grid | None = None
+    # Content translations (engine/translations.py): shown in place of the English they were
+    # made from, checked by the same verdict as the English.
+    translations: tuple[Translation, ...] = ()
 
     @classmethod
     def build(
-        cls, sections: Iterable[Section], rules: Iterable[Rule], grid: Grid | None = None
+        cls,
+        sections: Iterable[Section],
+        rules: Iterable[Rule],
+        grid: Grid | None = None,
+        translations: Iterable[Translation] = (),
     ) -> RuleSet:
         """Make a ruleset whose version is a hash of everything that can change a summary."""
         by_slug = {s.slug: s for s in sections}
         ordered = tuple(sorted(rules, key=lambda r: r.key))
-        version = content_version(by_slug, ordered, grid)
-        return cls(sections=by_slug, rules=ordered, version=version, grid=grid)
+        kept = tuple(sorted(translations, key=lambda t: (t.language, t.kind, t.key)))
+        version = content_version(by_slug, ordered, grid, kept)
+        return cls(sections=by_slug, rules=ordered, version=version, grid=grid, translations=kept)
 
     @cached_property
     def compiled(self) -> tuple[tuple[Rule, tuple[tuple[str, frozenset[str], bool], ...]], ...]:
@@ -227,7 +237,10 @@ def builtin_section(slug: str) -> Section:
 
 
 def content_version(
-    sections: Mapping[str, Section], rules: tuple[Rule, ...], grid: Grid | None = None
+    sections: Mapping[str, Section],
+    rules: tuple[Rule, ...],
+    grid: Grid | None = None,
+    translations: tuple[Translation, ...] = (),
 ) -> str:
     payload: dict[str, object] = {
         "sections": [asdict(sections[k]) for k in sorted(sections)],
@@ -243,6 +256,8 @@ def content_version(
     }
     if grid is not None:  # absent for rulesets without a grid, so their versions stay the same
         payload["grid"] = grid.payload()
+    if translations:  # absent without translations, so earlier versions stay the same
+        payload["translations"] = [t.as_row() for t in translations]
     blob = json.dumps(payload, sort_keys=True, separators=(",", ":")).encode()
     return hashlib.sha256(blob).hexdigest()[:16]
 
@@ -260,9 +275,9 @@ class Match:
         """The condition in plain words, built from the person's own answer."""
         derived = questions.DERIVED.get(self.question)
         if derived is not None:
-            return derived.reason_yes if self.answer == "yes" else derived.reason_no
+            return tr(derived.reason_yes if self.answer == "yes" else derived.reason_no)
         question = questions.BY_KEY[self.question]
-        return question.reason.format(answer=question.quoted(self.answer))
+        return tr(question.reason).format(answer=question.quoted(self.answer))
 
 
 @dataclass(frozen=True)
@@ -277,9 +292,9 @@ class Shown:
 
     def reasons(self) -> list[str]:
         if self.mandatory:
-            return ["it is shown to everyone who uses this tool"]
+            return [tr(_("it is shown to everyone who uses this tool"))]
         if not self.matches:
-            return ["it applies to everyone, whatever their answers"]
+            return [tr(_("it applies to everyone, whatever their answers"))]
         seen: dict[str, None] = {}
         for m in self.matches:
             seen[m.reason()] = None
@@ -337,6 +352,8 @@ class Refusal:
     section: str = ""
     rule: str = ""
     question: str = ""
+    # A content translation it is about: "language:kind:key" (engine/translations.py).
+    translation: str = ""
 
     def __str__(self) -> str:
         return self.message

@@ -77,6 +77,7 @@ def response_for(submission: Submission) -> dict:
         submission.answers,
         reference=submission.display_reference,
         authored=submission.created.isoformat(timespec="seconds"),
+        language=submission.language,
     )
 
 

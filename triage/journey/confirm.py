@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.functional import cached_property
 from django.views.decorators.http import require_http_methods
 
@@ -45,7 +46,7 @@ class CheckAnswersMixin:
         rows = [
             {
                 "key": q.key,
-                "label": q.check_label,
+                "label": questions.tr(q.check_label),
                 "answer": q.answer_text(answers[q.key]),  # type: ignore[arg-type]
                 "url": self.step_url(q.key) + "?change=1",
             }
@@ -70,7 +71,9 @@ class CheckAnswersMixin:
         has checked their answers. The stored answers go: the summary holds them now.
         """
         try:
-            submission = submission_create(answers=self.answers())
+            submission = submission_create(
+                answers=self.answers(), language=translation.get_language() or "en"
+            )
         except questions.AnswerError as exc:
             return show(
                 self.request, "invalid_answers", link=self.step_url(journey.CHECK), error=exc

@@ -9,8 +9,10 @@ we threw away (benchmarks, docs/performance.md). crispy still renders the staff 
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from triage.engine.questions import QUESTIONS, Question
+from triage.engine.questions import QUESTIONS, Question, tr
 
 # Codes a person can cause with a normal browser; any other error means a tampered request.
 USER_ERROR_CODES = {"required", "exclusive"}
@@ -39,8 +41,8 @@ class QuestionForm(forms.Form):
                 {
                     "id": input_id,
                     "value": choice.value,
-                    "label": choice.label,
-                    "hint": choice.hint,
+                    "label": tr(choice.label),
+                    "hint": tr(choice.hint),
                     "checked": choice.value in selected,
                     "exclusive": q.multiple and choice.value in q.exclusive,
                     "divider": choice.value == first_exclusive,  # "or" before the ones alone
@@ -57,9 +59,10 @@ class QuestionForm(forms.Form):
         q = self.question
         alone = [v for v in q.exclusive if v in value] if q.multiple else []
         if alone and len(value) > 1:
-            label = q.label_for(alone[0])
+            label = tr(q.label_for(alone[0]))
             raise forms.ValidationError(
-                f"Select '{label}' on its own, or select what the offer included",
+                _("Select '%(label)s' on its own, or select what the offer included")
+                % {"label": label},
                 code="exclusive",
             )
         return value
@@ -68,9 +71,9 @@ class QuestionForm(forms.Form):
 def form_for(question: Question) -> type[QuestionForm]:
     choices = [(c.value, c.label) for c in question.choices]
     messages = {
-        "required": question.error,
-        "invalid_choice": "Select one of the answers on this page",
-        "invalid_list": "Select one or more of the answers on this page",
+        "required": gettext_lazy(question.error),
+        "invalid_choice": gettext_lazy("Select one of the answers on this page"),
+        "invalid_list": gettext_lazy("Select one or more of the answers on this page"),
     }
     field: forms.Field
     if question.multiple:

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from triage.models import Submission
 from triage.platform import throttle
@@ -76,7 +77,7 @@ def gone(request: HttpRequest, submission: Submission | None) -> HttpResponse:
         return show(
             request,
             "summary_deleted",
-            date=date_format(submission.deleted_at, "j F Y"),
+            date=date_format(submission.deleted_at, gettext("j F Y")),
             code=submission.display_reference,
         )
     return show(request, "summary_expired", days=settings.SUMMARY_RETENTION_DAYS)

@@ -28,6 +28,7 @@ from triage.engine import comparison as grid_engine
 from triage.engine.rules import source_when
 from triage.models import Submission
 from triage.summary.access import Access, road
+from triage.summary.translations import content_language, localised_grid
 
 STUDY_TYPES = {
     "rct": gettext_lazy("randomised trial"),
@@ -121,6 +122,8 @@ def _cell_view(stored: Mapping | None, column: Mapping, row_slug: str, note: dic
     if stored is None:
         return {**view, "missing": True}
     view.update(text=stored.get("text", ""), number_row=row_slug in grid_engine.NUMBER_ROWS)
+    # In another language: the English, with a short notice, where no current translation exists.
+    view.update(notice=stored.get("notice", ""), language=stored.get("language", "en"))
     if stored.get("per_100") is not None:
         found = grid_engine.frequency(float(stored["per_100"]))
         sentence = frequency_sentence(stored)
@@ -149,7 +152,14 @@ def grid_view(stored: Mapping | None) -> dict:
     """The stored grid ready for the template: columns, rows of cell views, numbered sources
     and the review dates of the cells shown."""
     if not stored or not stored.get("columns"):
-        return {"columns": [], "rows": [], "sources": [], "reviewed": "", "next_review": ""}
+        return {
+            "columns": [],
+            "rows": [],
+            "sources": [],
+            "reviewed": "",
+            "next_review": "",
+            "language": "en",
+        }
     columns = stored["columns"]
     notes: dict[str, dict] = {}
     rows = []
@@ -161,8 +171,16 @@ def grid_view(stored: Mapping | None) -> dict:
             if cell:
                 reviewed.append(cell.get("last_reviewed") or "")
                 due.append(cell.get("next_review") or "")
-        rows.append({"slug": row["slug"], "question": row["question"], "cells": cells})
+        rows.append(
+            {
+                "slug": row["slug"],
+                "question": row["question"],
+                "notice": row.get("notice", ""),
+                "cells": cells,
+            }
+        )
     return {
+        "language": stored.get("language", "en"),
         "columns": columns,
         "rows": rows,
         "sources": list(notes.values()),
@@ -171,15 +189,25 @@ def grid_view(stored: Mapping | None) -> dict:
     }
 
 
-def row_questions(submission: Submission) -> dict[str, str]:
-    """Row slug -> the row's question, as stored with this summary."""
-    stored = submission.comparison or {}
+def shown_grid(submission: Submission, language: str | None = None) -> Mapping | None:
+    """The grid stored with this summary, in `language` (by default the page's:
+    ``translations.content_language``)."""
+    return localised_grid(
+        submission.comparison,
+        content_language(submission, language),
+        (submission.answers or {}).get("region", ""),
+    )
+
+
+def row_questions(submission: Submission, language: str | None = None) -> dict[str, str]:
+    """Row slug -> the row's question, as stored with this summary (in `language`)."""
+    stored = shown_grid(submission, language) or {}
     return {row["slug"]: row["question"] for row in stored.get("rows", [])}
 
 
-def priority_questions(submission: Submission) -> list[str]:
+def priority_questions(submission: Submission, language: str | None = None) -> list[str]:
     """The rows the person marked, in their questions' words, in the grid's order."""
-    questions = row_questions(submission)
+    questions = row_questions(submission, language)
     marked = set(submission.priorities or [])
     return [text for slug, text in questions.items() if slug in marked]
 
@@ -224,21 +252,22 @@ def comparison_context(
     request: HttpRequest | None = None,
     access: Access | None = None,
     form: PrioritiesForm | None = None,
+    language: str | None = None,
 ) -> dict:
     access = access or road("session", submission)
-    questions = row_questions(submission)
+    questions = row_questions(submission, language)
     chosen = form.data.getlist("priorities") if form is not None and form.is_bound else None
     marked = set(chosen if chosen is not None else submission.priorities or [])
     return {
         "submission": submission,
         "access": access,
         "staff_view": access.kind == "staff",
-        "grid": grid_view(submission.comparison),
+        "grid": grid_view(shown_grid(submission, language)),
         "choices": [
             {"slug": slug, "question": text, "checked": slug in marked}
             for slug, text in questions.items()
         ],
-        "priorities": priority_questions(submission),
+        "priorities": priority_questions(submission, language),
         "max_priorities": grid_engine.MAX_PRIORITIES,
         "form": form,
         "error": (form.errors.get("priorities") or [""])[0] if form is not None else "",

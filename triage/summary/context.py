@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 
 from triage.engine import questions
 from triage.engine.regions import region_first
@@ -16,6 +17,7 @@ from triage.engine.slugs import TOURISM_WARNING
 from triage.models import Submission
 from triage.summary import registries
 from triage.summary.access import Access, road
+from triage.summary.translations import content_language, localised_cards
 
 
 def named_signs(card: Mapping, answers: Mapping[str, object]) -> list[str]:
@@ -27,12 +29,17 @@ def named_signs(card: Mapping, answers: Mapping[str, object]) -> list[str]:
 
 
 def join_words(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+    if len(words) == 1:
+        return words[0]
+    return gettext("%(first)s and %(last)s") % {"first": ", ".join(words[:-1]), "last": words[-1]}
 
 
 def signs_intro(signs: list[str]) -> str:
-    many = "warning signs" if len(signs) > 1 else "a warning sign"
-    return f"The offer you told us about has {many} of an unproven clinic"
+    return ngettext(
+        "The offer you told us about has a warning sign of an unproven clinic",
+        "The offer you told us about has warning signs of an unproven clinic",
+        len(signs),
+    )
 
 
 def key_point(card: Mapping, signs: list[str]) -> str:
@@ -53,15 +60,23 @@ def source_notes(cards: list[dict]) -> list[dict]:
 
 
 def summary_context(
-    submission: Submission, *, request: HttpRequest | None = None, access: Access | None = None
+    submission: Submission,
+    *,
+    request: HttpRequest | None = None,
+    access: Access | None = None,
+    language: str | None = None,
 ) -> dict:
+    """The summary page's context. Its sections are in `language` ("en" for the staff's
+    "Print in English"; by default the page's language, ``translations.content_language``):
+    each stored card translated where a translation of its stored English exists, else in
+    English with ``card.notice`` (in Spanish) and ``card.language`` "en" (principle 13)."""
     answers: Mapping[str, object] = submission.answers
     access = access or road("session", submission)
     notes = source_notes(submission.result)
     note_number = {n["url"]: n["number"] for n in notes}
+    shown_in = content_language(submission, language)
     cards = []
-    for stored in submission.result:
-        card = dict(stored)
+    for card in localised_cards(submission.result, shown_in):
         # parts about one region each ("What is approved in the UK", ...): theirs first
         card["detail"] = region_first(str(card.get("detail", "")), answers.get("region"))
         card["signs"] = named_signs(card, answers)
@@ -98,4 +113,5 @@ def summary_context(
         # "Compare your options" (summary/comparison.py), when this summary stored a grid.
         "compare_url": access.compare_url if (submission.comparison or {}).get("columns") else "",
         "retention_days": settings.SUMMARY_RETENTION_DAYS,
+        "content_language": shown_in,
     }

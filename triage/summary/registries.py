@@ -10,6 +10,8 @@ import json
 from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
+from django.utils.translation import gettext_noop
+
 SEARCH_TERMS = {
     "ms_relapsing": "Multiple Sclerosis",
     "ms_progressive": "Multiple Sclerosis",
@@ -23,7 +25,7 @@ SEARCH_TERMS = {
     "neuro_other": "CIDP OR Neuromyelitis Optica OR Myasthenia Gravis OR Stiff-Person Syndrome",
     "other": "Autoimmune Diseases",
 }
-NOT_APPROVAL = (
+NOT_APPROVAL = gettext_noop(
     "Being listed in a trial registry does not mean a treatment is approved, safe or proven. "
     "Registries list studies; they do not check or endorse them."
 )

@@ -18,7 +18,7 @@ from triage.summary.private_links import new_token
 logger = logging.getLogger(__name__)
 
 
-def submission_create(*, answers: Mapping[str, object]) -> Submission:
+def submission_create(*, answers: Mapping[str, object], language: str = "en") -> Submission:
     """Validate complete answers, build the summary and store both with the ruleset version,
     recording that version (with what it contained) the first time a summary uses it.
 
@@ -39,6 +39,7 @@ def submission_create(*, answers: Mapping[str, object]) -> Submission:
                     comparison=grid,
                     ruleset_version=ruleset.version,
                     private_token=new_token(),
+                    language=language,
                 )
             break
         except IntegrityError:  # a reference code already in use: draw another

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import ngettext
 
 from triage.engine import questions
 from triage.engine.advice import normalise
@@ -62,13 +63,25 @@ def answers_line(answers: Mapping[str, object], signs: list[str]) -> str:
             continue
         answer = question.answer_text(answers[question.key])  # type: ignore[arg-type]
         if question.multiple and signs:
-            answer = f"{len(signs)} warning sign{'s' if len(signs) > 1 else ''} (named below)"
-        parts.append(f"{question.check_label}: {answer}")
+            answer = ngettext(
+                "%(count)d warning sign (named below)",
+                "%(count)d warning signs (named below)",
+                len(signs),
+            ) % {"count": len(signs)}
+        parts.append(f"{questions.tr(question.check_label)}: {answer}")
     return "; ".join(parts)
 
 
-def sheet_context(submission: Submission, *, request: HttpRequest, access: Access) -> dict:
-    context = summary_context(submission, request=request, access=access)
+def sheet_context(
+    submission: Submission,
+    *,
+    request: HttpRequest,
+    access: Access,
+    language: str | None = None,
+) -> dict:
+    """The sheet in `language` (by default the page's; "en" for the staff's "Print in
+    English"): key points, questions and priorities follow it (summary/translations.py)."""
+    context = summary_context(submission, request=request, access=access, language=language)
     cards = context["cards"]
     by_slug = {c["slug"]: c for c in cards}
     trials = [c for c in cards if c.get("registry_links")]
@@ -87,7 +100,7 @@ def sheet_context(submission: Submission, *, request: HttpRequest, access: Acces
             "key_questions": key_questions(asking["detail"]) if asking else [],
             "notice": notice.get("summary", ""),
             # What the person marked in "Compare your options", in the rows' own words.
-            "priorities": priority_questions(submission),
+            "priorities": priority_questions(submission, language),
             # The comparison's address on paper, for the patient's roads: a private link's
             # secret is the patient's to give, never printed from the staff road.
             "compare_link": request.build_absolute_uri(

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from triage.models import Submission
+from triage.platform.languages import keep_english, summary_language_redirect
 from triage.summary.access import Access, linked_submission, own_submission, road
 from triage.summary.comparison import compare_page
 from triage.summary.context import summary_context
@@ -55,19 +56,31 @@ def delete_summary(request: HttpRequest, pk) -> HttpResponse:
 @require_http_methods(["GET"])
 def link_summary(request: HttpRequest, token: str) -> HttpResponse:
     submission, refused = linked_submission(request, token)
-    return refused or _summary_page(request, submission, road("link", submission))
+    if refused:
+        return refused
+    return summary_language_redirect(request, submission) or _summary_page(
+        request, submission, keep_english(request, road("link", submission))
+    )
 
 
 @require_http_methods(["GET"])
 def link_sheet(request: HttpRequest, token: str) -> HttpResponse:
     submission, refused = linked_submission(request, token)
-    return refused or _sheet_page(request, submission, road("link", submission))
+    if refused:
+        return refused
+    return summary_language_redirect(request, submission) or _sheet_page(
+        request, submission, keep_english(request, road("link", submission))
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def link_delete(request: HttpRequest, token: str) -> HttpResponse:
     submission, refused = linked_submission(request, token)
-    return refused or _delete_page(request, submission, road("link", submission))
+    if refused:
+        return refused
+    return summary_language_redirect(request, submission) or _delete_page(
+        request, submission, keep_english(request, road("link", submission))
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -80,4 +93,8 @@ def compare(request: HttpRequest, pk) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def link_compare(request: HttpRequest, token: str) -> HttpResponse:
     submission, refused = linked_submission(request, token)
-    return refused or compare_page(request, submission, road("link", submission))
+    if refused:
+        return refused
+    return summary_language_redirect(request, submission) or compare_page(
+        request, submission, keep_english(request, road("link", submission))
+    )

@@ -7,9 +7,12 @@ import re
 from functools import lru_cache
 
 from django import template
+from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from triage.engine.rules import source_when
+from triage.platform import languages
 from triage.platform.markdown import render_markdown
 
 register = template.Library()
@@ -61,4 +64,10 @@ def isodate(value: str) -> str:
         day = datetime.date.fromisoformat(value)
     except (TypeError, ValueError):
         return value
-    return f"{day.day} {day:%B %Y}"
+    return date_format(day, gettext("j F Y"))  # "31 de diciembre de 2026" in Spanish
+
+
+@register.filter
+def in_english(url: str) -> str:
+    """The same page shown in English whatever the summary's language ("Print in English")."""
+    return languages.english_url(url)

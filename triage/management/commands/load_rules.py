@@ -9,9 +9,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from triage.authoring import readability
+from triage.authoring import translations as content_translations
 from triage.authoring.loading import RulesetRefused, ruleset_load
 from triage.authoring.ruleset import load_ruleset
-from triage.models import Cell, Rule, Section
+from triage.models import Cell, Rule, Section, Translation
 
 FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
 
@@ -42,11 +43,15 @@ class Command(BaseCommand):
             raise CommandError(
                 _("Refused, nothing was changed:") + "\n" + "\n".join(reasons)
             ) from None
-        for warning in readability.warnings(load_ruleset().sections.values()):
+        ruleset = load_ruleset()
+        for warning in readability.warnings(ruleset.sections.values()):
+            self.stderr.write(self.style.WARNING(f"Warning: {warning}"))
+        for warning in content_translations.warnings(ruleset):
             self.stderr.write(self.style.WARNING(f"Warning: {warning}"))
         self.stdout.write(
             f"Loaded {len(paths)} file(s): {Section.objects.count()} sections, "
-            f"{Rule.objects.count()} rules, {Cell.objects.count()} comparison cells. Every "
+            f"{Rule.objects.count()} rules, {Cell.objects.count()} comparison cells, "
+            f"{Translation.objects.count()} translations. Every "
             "principle holds over "
             f"{report.combinations:,} answer combinations ({report.classes:,} classes)."
         )

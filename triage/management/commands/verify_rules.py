@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from triage.authoring import readability, reviews, verdict
+from triage.authoring import translations as content_translations
 from triage.authoring.files import FixtureError, load_files
 from triage.authoring.ruleset import load_ruleset
 
@@ -72,6 +73,7 @@ class Command(BaseCommand):
         ]
         out(_listing(_("Reviews overdue"), overdue))
         self.reading(ruleset)
+        self.spanish(ruleset)
         out(
             _listing(
                 _("Sources more than %(years)d years older than their section's review")
@@ -103,6 +105,51 @@ class Command(BaseCommand):
         bodies = readability.grade_together(readability.plain_text(s.body) for s in sections)
         out(f"  {'all together':30} {keys:9.1f} {bodies:6.1f}")
         for warning in readability.warnings(sections):
+            out(self.style.WARNING(f"  Warning: {warning}"))
+
+    def spanish(self, ruleset) -> None:
+        """The content translations: how many are current and stale, and the Spanish reading
+        ease (Fernández-Huerta, with Szigriszt-Pazos beside it) of every translated section,
+        against the Spanish targets (authoring/readability.py explains them)."""
+        out = self.stdout.write
+        states = content_translations.states(ruleset)
+        if not states:
+            return
+        stale = [s for s in states if s.stale]
+        out(
+            f"Translations: {len(states) - len(stale)} current, {len(stale)} stale "
+            "(stale ones are not shown: the English is, with a notice)."
+        )
+        out(
+            "Spanish reading ease (Fernández-Huerta, higher is easier; Szigriszt-Pazos in "
+            f"brackets). Targets: body {readability.SPANISH_BODY_TARGET:g} (refused below "
+            f"{readability.SPANISH_BODY_LIMIT:g}), key point "
+            f"{readability.SPANISH_KEY_POINT_TARGET:g} (refused below "
+            f"{readability.SPANISH_KEY_POINT_LIMIT:g}), cell refused below "
+            f"{readability.SPANISH_CELL_LIMIT:g}."
+        )
+        out(f"  {'section':30} {'key point':>14} {'body':>14}")
+        sections = sorted(
+            (s.translation for s in states if s.translation.kind == "section"),
+            key=lambda t: t.key,
+        )
+        for t in sections:
+            summary, body = (
+                t.texts.get("summary", ""),
+                readability.plain_text(t.texts.get("body", "")),
+            )
+            key = f"{readability.ease_es(summary):.1f} ({readability.szigriszt_pazos_es(summary):.1f})"
+            whole = f"{readability.ease_es(body):.1f} ({readability.szigriszt_pazos_es(body):.1f})"
+            out(f"  {t.key:30} {key:>14} {whole:>14}")
+        cells = [
+            readability.lines_as_sentences(s.translation.texts.get("text", ""))
+            for s in states
+            if s.translation.kind == "cell"
+        ]
+        if cells:
+            together = readability.ease_es("\n".join(cells))
+            out(f"  {'comparison cells together':30} {'':>14} {together:>14.1f}")
+        for warning in content_translations.warnings(ruleset):
             out(self.style.WARNING(f"  Warning: {warning}"))
 
 
