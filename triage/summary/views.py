@@ -35,6 +35,17 @@ def _delete_page(request, submission: Submission, access: Access) -> HttpRespons
     )
 
 
+def _on_link(request: HttpRequest, token: str, page) -> HttpResponse:
+    """A page reached by the private link: opened in the summary's language unless English was
+    chosen, and its links stay on the link's road."""
+    submission, refused = linked_submission(request, token)
+    if refused:
+        return refused
+    return summary_language_redirect(request, submission) or page(
+        request, submission, keep_english(request, road("link", submission))
+    )
+
+
 @require_http_methods(["GET"])
 def summary(request: HttpRequest, pk) -> HttpResponse:
     submission, refused = own_submission(request, pk)
@@ -55,32 +66,17 @@ def delete_summary(request: HttpRequest, pk) -> HttpResponse:
 
 @require_http_methods(["GET"])
 def link_summary(request: HttpRequest, token: str) -> HttpResponse:
-    submission, refused = linked_submission(request, token)
-    if refused:
-        return refused
-    return summary_language_redirect(request, submission) or _summary_page(
-        request, submission, keep_english(request, road("link", submission))
-    )
+    return _on_link(request, token, _summary_page)
 
 
 @require_http_methods(["GET"])
 def link_sheet(request: HttpRequest, token: str) -> HttpResponse:
-    submission, refused = linked_submission(request, token)
-    if refused:
-        return refused
-    return summary_language_redirect(request, submission) or _sheet_page(
-        request, submission, keep_english(request, road("link", submission))
-    )
+    return _on_link(request, token, _sheet_page)
 
 
 @require_http_methods(["GET", "POST"])
 def link_delete(request: HttpRequest, token: str) -> HttpResponse:
-    submission, refused = linked_submission(request, token)
-    if refused:
-        return refused
-    return summary_language_redirect(request, submission) or _delete_page(
-        request, submission, keep_english(request, road("link", submission))
-    )
+    return _on_link(request, token, _delete_page)
 
 
 @require_http_methods(["GET", "POST"])
@@ -92,9 +88,4 @@ def compare(request: HttpRequest, pk) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def link_compare(request: HttpRequest, token: str) -> HttpResponse:
-    submission, refused = linked_submission(request, token)
-    if refused:
-        return refused
-    return summary_language_redirect(request, submission) or compare_page(
-        request, submission, keep_english(request, road("link", submission))
-    )
+    return _on_link(request, token, compare_page)
