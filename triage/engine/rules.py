@@ -156,11 +156,6 @@ class Condition:
         listed = values if isinstance(values, list | tuple) else [values]
         return cls(str(get("question")), str(get("operator") or "in"), frozenset(map(str, listed)))
 
-    def holds(self, facts: Mapping[str, object]) -> bool:
-        if self.question not in facts:
-            return False
-        return _holds(facts[self.question], self.values, OPERATORS[self.operator])
-
 
 @dataclass(frozen=True)
 class Rule:
