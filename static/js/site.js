@@ -59,14 +59,15 @@
     button.hidden = false;
     field.addEventListener("focus", function () { field.select(); });
     button.addEventListener("click", function () {
-      var done = function () { if (status) status.textContent = "Link copied. You can paste it into a note or a message to yourself."; };
+      // The words come from the page, translated with the rest of it.
+      var done = function () { if (status) status.textContent = button.getAttribute("data-copied"); };
       var fallback = function () {
         field.focus();
         field.select();
         try {
           if (document.execCommand("copy")) { done(); return; }
         } catch (e) { /* fall through */ }
-        if (status) status.textContent = "The link is selected: copy it with your device's Copy command.";
+        if (status) status.textContent = button.getAttribute("data-selected");
       };
       if (navigator.clipboard && window.isSecureContext) {
         navigator.clipboard.writeText(field.value).then(done, fallback);

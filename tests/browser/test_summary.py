@@ -5,12 +5,14 @@ the reference code and page number on every page."""
 from __future__ import annotations
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.utils import timezone
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from tests import answers as people
@@ -199,13 +201,19 @@ def test_the_copy_button_and_folds_work_without_javascript(new_context):
     assert fold.get_attribute("open") is not None
 
 
-def test_the_copy_button_copies_the_link(new_context):
-    submission = submission_create(answers=people.TYPE1_DIABETES)
+@pytest.mark.parametrize(
+    ("language", "said"), [("en", "Link copied."), ("es", "Enlace copiado.")], ids=["en", "es"]
+)
+def test_the_copy_button_copies_the_link_and_says_so_in_the_summarys_language(
+    new_context, language, said
+):
+    submission = submission_create(answers=people.TYPE1_DIABETES, language=language)
     context = new_context(permissions=["clipboard-read", "clipboard-write"])
     page = context.new_page()
     page.goto(f"/s/{submission.private_token}/")
     page.click(".js-copy")
-    assert page.locator(".private-link__status").inner_text().startswith("Link copied")
+    # The clipboard answers after the click returns: wait for the status, do not read it at once.
+    expect(page.locator(".private-link__status")).to_have_text(re.compile(rf"^{re.escape(said)}"))
     copied = page.evaluate("() => navigator.clipboard.readText()")
     assert copied == page.locator("#private-link-field").input_value()
 
