@@ -26,7 +26,7 @@ class TriageConfig(AppConfig):
 
         # The questionnaire's wording is marked in the engine, which imports no Django; it is
         # translated into the active language (/es/ pages: Spanish) where it is shown.
-        questions.set_translator(translation.gettext)
+        questions.set_translator(translation.gettext, translation.get_language)
         # The FHIR Questionnaire carries each other language's wording (translation extension).
         fhir.set_translations(
             {code: _in(code) for code, _name in settings.LANGUAGES if code != fhir.BASE_LANGUAGE}

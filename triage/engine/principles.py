@@ -20,7 +20,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from triage.engine import comparison, questions, translations
-from triage.engine.rules import RuleSet, Shown, evaluate
+from triage.engine.rules import RuleSet, Shown, evaluate, sections_shown
 from triage.engine.slugs import (
     APPROVED_PROTOCOLS,
     CAR_T,
@@ -354,7 +354,7 @@ def verify(ruleset: RuleSet, stop_after: int = 0) -> Report:
         for other in risk_values:
             if other == answers["risk_tolerance"]:
                 continue
-            alt = {s.slug for s in evaluate({**answers, "risk_tolerance": other}, ruleset)}
+            alt = sections_shown({**answers, "risk_tolerance": other}, ruleset)
             for slug in RISK_BLIND:
                 if (slug in alt) != (slug in present):
                     violations.append(

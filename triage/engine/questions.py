@@ -18,13 +18,27 @@ def _(text: str) -> str:
     return text
 
 
+def _no_language() -> str | None:
+    return None
+
+
 _translator: Callable[[str], str] = _
+_language: Callable[[], str | None] = _no_language
 
 
-def set_translator(translate: Callable[[str], str]) -> None:
-    """Django's gettext, installed by the app (triage/apps.py); the identity otherwise."""
-    global _translator
+def set_translator(
+    translate: Callable[[str], str], language: Callable[[], str | None] = _no_language
+) -> None:
+    """Django's gettext and the active language, installed by the app (triage/apps.py); the
+    identity otherwise."""
+    global _translator, _language
     _translator = translate
+    _language = language
+
+
+def active_language() -> str | None:
+    """The language `tr` translates into now, so wording built from it can be kept per language."""
+    return _language()
 
 
 def tr(text: str) -> str:

@@ -18,7 +18,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import date
-from functools import cached_property, partial
+from functools import cached_property, lru_cache, partial
 
 from triage.engine import advice, questions
 from triage.engine.comparison import Grid
@@ -268,11 +268,18 @@ class Match:
 
     def reason(self) -> str:
         """The condition in plain words, built from the person's own answer."""
-        derived = questions.DERIVED.get(self.question)
-        if derived is not None:
-            return tr(derived.reason_yes if self.answer == "yes" else derived.reason_no)
-        question = questions.BY_KEY[self.question]
-        return tr(question.reason).format(answer=question.quoted(self.answer))
+        return _reason(self.question, self.answer, questions.active_language())
+
+
+@lru_cache(maxsize=4096)
+def _reason(question_key: str, answer: str | tuple[str, ...], language: str | None) -> str:
+    """Kept per language: the whole-answer-space proof asks for the same few hundred reasons
+    millions of times, and each costs several gettext lookups."""
+    derived = questions.DERIVED.get(question_key)
+    if derived is not None:
+        return tr(derived.reason_yes if answer == "yes" else derived.reason_no)
+    question = questions.BY_KEY[question_key]
+    return tr(question.reason).format(answer=question.quoted(answer))
 
 
 @dataclass(frozen=True)
@@ -286,14 +293,38 @@ class Shown:
     named: tuple[str, ...] = ()
 
     def reasons(self) -> list[str]:
+        language = questions.active_language()
         if self.mandatory:
-            return [tr(_("it is shown to everyone who uses this tool"))]
+            return [_said(_("it is shown to everyone who uses this tool"), language)]
         if not self.matches:
-            return [tr(_("it applies to everyone, whatever their answers"))]
+            return [_said(_("it applies to everyone, whatever their answers"), language)]
         seen: dict[str, None] = {}
         for m in self.matches:
-            seen[m.reason()] = None
+            seen[_reason(m.question, m.answer, language)] = None
         return list(seen)
+
+
+@lru_cache(maxsize=64)
+def _said(text: str, language: str | None) -> str:
+    return tr(text)
+
+
+def _firing(facts: Mapping[str, object], ruleset: RuleSet):
+    """The active rules whose conditions all hold for these facts, with their conditions."""
+    for rule, conditions in ruleset.compiled:
+        for question, values, negate in conditions:
+            answer = facts.get(question, _MISSING)
+            if answer is _MISSING or not _holds(answer, values, negate):
+                break
+        else:
+            yield rule, conditions
+
+
+def sections_shown(answers: Mapping[str, object], ruleset: RuleSet) -> set[str]:
+    """The slugs `evaluate` would show, without their order or reasons: for checks that ask
+    only whether a section is there, over many answers."""
+    facts = questions.facts(answers)
+    return set(MANDATORY) | {rule.section for rule, _conditions in _firing(facts, ruleset)}
 
 
 def evaluate(answers: Mapping[str, object], ruleset: RuleSet) -> list[Shown]:
@@ -301,22 +332,17 @@ def evaluate(answers: Mapping[str, object], ruleset: RuleSet) -> list[Shown]:
     then the rest by the best (lowest) priority of the rules that fired, then by slug."""
     facts = questions.facts(answers)
     fired: dict[str, list[tuple[Rule, list[Match]]]] = {}
-    for rule, conditions in ruleset.compiled:
-        for question, values, negate in conditions:
-            answer = facts.get(question, _MISSING)
-            if answer is _MISSING or not _holds(answer, values, negate):
-                break
-        else:
-            matches = [
-                Match(
-                    question=question,
-                    operator="not_in" if negate else "in",
-                    values=tuple(sorted(values)),
-                    answer=tuple(a) if isinstance(a := facts[question], list) else a,  # type: ignore[arg-type]
-                )
-                for question, values, negate in conditions
-            ]
-            fired.setdefault(rule.section, []).append((rule, matches))
+    for rule, conditions in _firing(facts, ruleset):
+        matches = [
+            Match(
+                question=question,
+                operator="not_in" if negate else "in",
+                values=tuple(sorted(values)),
+                answer=tuple(a) if isinstance(a := facts[question], list) else a,  # type: ignore[arg-type]
+            )
+            for question, values, negate in conditions
+        ]
+        fired.setdefault(rule.section, []).append((rule, matches))
 
     shown = [Shown(slug=slug, rules=(), matches=(), mandatory=True) for slug in MANDATORY]
     rest = []
