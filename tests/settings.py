@@ -29,3 +29,8 @@ STORAGES = {
 # The test client speaks plain http; tests that need https pass secure=True. The production
 # default (redirect to https) is checked in tests/test_deploy.py with the real settings.
 SECURE_SSL_REDIRECT = False
+
+# Each staff or editor sign-in and create_user hashes a password; the production hasher
+# (PBKDF2, about half a second on this machine) is slow by design, which tests do not need.
+# Production keeps Django's default hashers: triage/settings.py names none.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
