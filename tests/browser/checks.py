@@ -7,7 +7,7 @@
   200% lays out at 640 CSS px);
 - radios, checkboxes and buttons at least 24x24 CSS px;
 - every control reached by Tab, each with a visible focus indicator;
-- screenshots at 375x812 and 1280x800 into artifacts/screenshots/;
+- screenshots at 375x812 and 1280x800 into artifacts/screenshots/ (not with SCREENSHOTS=0);
 - the HTML as served and as the browser holds it after scripts ran, into artifacts/html/, for
   the Nu HTML Checker, which `assert_valid_html` runs once over everything captured.
 """
@@ -128,6 +128,12 @@ OVERFLOW = """() => {
 }"""
 
 
+def screenshots_wanted() -> bool:
+    """Screenshots are for people to look at; they check nothing and take about a quarter of
+    the browser run, so `.ci/run` turns them off with SCREENSHOTS=0."""
+    return os.environ.get("SCREENSHOTS", "1") != "0"
+
+
 def in_ci() -> bool:
     return os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
@@ -194,7 +200,10 @@ class Recorder:
         try:
             for viewport in (DESKTOP, PHONE):
                 page.set_viewport_size(viewport)
-                page.screenshot(path=str(shots / f"{name}-{viewport['width']}.png"), full_page=True)
+                if screenshots_wanted():
+                    page.screenshot(
+                        path=str(shots / f"{name}-{viewport['width']}.png"), full_page=True
+                    )
                 self.assert_no_axe_violations(f"{name} at {viewport['width']} px")
             self.assert_big_targets(name)
             if not print_media:
