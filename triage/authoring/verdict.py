@@ -16,7 +16,7 @@ from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 
 from triage.authoring import comparison, readability, translations
-from triage.engine import principles
+from triage.engine import principles, questions
 from triage.engine.questions import answers_in_words
 from triage.engine.rules import Refusal, Rule, RuleSet, Section, Shown, evaluate, problems
 from triage.engine.slugs import MANDATORY
@@ -233,12 +233,13 @@ def _compare(before: list[Shown], after: list[Shown], old: RuleSet, new: RuleSet
     added = [s for s in a if s not in b]
     removed = [s for s in b if s not in a]
     changed: dict[str, list[str]] = {}
-    reasons_before = {s.slug: s.reasons() for s in before}
+    language = questions.active_language()
+    reasons_before = {s.slug: s.reasons(language) for s in before}
     for item in after:
         if item.slug not in reasons_before:
             continue
         what = _content_changes(old.section(item.slug), new.section(item.slug))
-        if item.reasons() != reasons_before[item.slug]:
+        if item.reasons(language) != reasons_before[item.slug]:
             what.append("why it is shown")
         if what:
             changed[item.slug] = what

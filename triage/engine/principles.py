@@ -103,8 +103,13 @@ class Violation:
         return self.describe()
 
 
-def check(answers: Mapping[str, object], shown: list[Shown]) -> list[tuple[int, str]]:
-    """The principles one result breaks (all but the cross-answer part of principle 7)."""
+def check(
+    answers: Mapping[str, object],
+    shown: list[Shown],
+    language: str | object | None = questions.ACTIVE,
+) -> list[tuple[int, str]]:
+    """The principles one result breaks (all but the cross-answer part of principle 7), its
+    reasons read in `language` (the active one unless given)."""
     slugs = [s.slug for s in shown]
     present = set(slugs)
     out: list[tuple[int, str]] = []
@@ -134,7 +139,8 @@ def check(answers: Mapping[str, object], shown: list[Shown]) -> list[tuple[int, 
     for slug in sorted(set(ALWAYS) - present):
         out.append((8, f"{slug!r} is missing"))
     for item in shown:
-        if not item.reasons() or not all(r.strip() for r in item.reasons()):
+        reasons = item.reasons(language)
+        if not reasons or not all(r.strip() for r in reasons):
             out.append((9, f"{item.slug!r} has no reason"))
     out.extend(_car_t(answers, present))
     out.extend(check_named_signs(answers, shown))
@@ -342,11 +348,12 @@ def verify(ruleset: RuleSet, stop_after: int = 0) -> Report:
     risk_values = questions.BY_KEY["risk_tolerance"].values
     named_checked: set[object] = set()
     found = translations.index(ruleset.translations)
+    language = questions.active_language()
     for answers, weight in answer_classes(ruleset):
         combinations += weight
         classes += 1
         shown = evaluate(answers, ruleset)
-        broken = check(answers, shown) + check_grid(answers, ruleset.grid)
+        broken = check(answers, shown, language) + check_grid(answers, ruleset.grid)
         for number, message in broken + check_languages(shown, ruleset, found):
             violations.append(Violation(number, message, answers))
         # Principle 7, second half: the risk answer never hides a warning section.
