@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Lower case, words separated by single spaces. Add to this list, with a test, when review finds
 # another way of giving advice; remove nothing without asking the clinical lead.
@@ -74,9 +75,14 @@ def normalise(text: str) -> str:
 def find_advice(text: str, language: str = "en") -> list[str]:
     """Every advice phrase in `text`, as written there (original case, spaces collapsed);
     `language` "es" checks Spanish text against the Spanish phrases (``SPANISH``)."""
+    return list(_advice_in(text or "", language))
+
+
+@lru_cache(maxsize=4096)  # every check of a ruleset reads the same texts again
+def _advice_in(text: str, language: str) -> tuple[str, ...]:
     if language == "es":
-        return _find_folded(text, _MATCHER_ES)
-    return [" ".join(m.group(0).split()) for m in _MATCHER.finditer(normalise(text))]
+        return tuple(_find_folded(text, _MATCHER_ES))
+    return tuple(" ".join(m.group(0).split()) for m in _MATCHER.finditer(normalise(text)))
 
 
 # Words that rank, score or recommend one option over another. The comparison grid
@@ -121,13 +127,18 @@ _RANKING = re.compile(
 def find_ranking(text: str, language: str = "en") -> list[str]:
     """Every phrase in `text` that ranks or recommends an option (advice included), as written
     there, each once, in the order they first appear."""
+    return list(_ranking_in(text or "", language))
+
+
+@lru_cache(maxsize=4096)
+def _ranking_in(text: str, language: str) -> tuple[str, ...]:
     if language == "es":
         found_es = _find_folded(text, _MATCHER_ES) + _find_folded(text, _RANKING_ES)
-        return list(dict.fromkeys(found_es))
+        return tuple(dict.fromkeys(found_es))
     plain = normalise(text)
     found = [(m.start(), " ".join(m.group(0).split())) for m in _MATCHER.finditer(plain)]
     found += [(m.start(), " ".join(m.group(0).split())) for m in _RANKING.finditer(plain)]
-    return list(dict.fromkeys(phrase for _, phrase in sorted(found)))
+    return tuple(dict.fromkeys(phrase for _, phrase in sorted(found)))
 
 
 # --- Spanish (neutral Latin-American), for the content translations ------------------------
