@@ -449,6 +449,20 @@ def test_this_browser_finds_the_comparison_from_the_key_points(client):
 
 
 @pytest.mark.usefixtures("loaded_rules")
+def test_the_comparison_lists_its_questions_each_a_link_to_its_row():
+    """On a phone every question is a long block of options, so the page starts with a list
+    of the questions, each leading to its row."""
+    submission = submission_create(answers=people.OFFERED_ABROAD)
+    page = Client().get(f"/s/{submission.private_token}/compare/").content.decode()
+    contents = page[page.index('<nav class="contents compare-contents') : page.index("</nav>")]
+    links = re.findall(r'<a href="#row-([\w-]+)">([^<]+)</a>', contents)
+    rows = submission.comparison["rows"]
+    assert [slug for slug, _ in links] == [row["slug"] for row in rows]
+    for slug, question in links:
+        assert f'id="row-{slug}">{question}</th>' in page
+
+
+@pytest.mark.usefixtures("loaded_rules")
 def test_the_private_link_opens_the_comparison_with_no_cookies():
     submission = submission_create(answers=people.REFRACTORY_MS_HIGH_RISK)
     response = Client().get(f"/s/{submission.private_token}/compare/")
