@@ -65,6 +65,7 @@ TESTS: dict[str, list[str]] = {
         "tests/test_content.py",
         "tests/test_authoring.py",
         "tests/test_journey.py",
+        "tests/test_languages.py",
     ],
     "triage/engine/principles.py": [
         "tests/test_principles.py",
@@ -78,7 +79,12 @@ TESTS: dict[str, list[str]] = {
         "tests/test_not_sure.py",
     ],
     "triage/engine/fhir.py": ["tests/test_fhir.py", "tests/test_cards_api.py"],
-    "triage/engine/advice.py": ["tests/test_authoring.py", "tests/test_content.py"],
+    "triage/engine/advice.py": [
+        "tests/test_authoring.py",
+        "tests/test_content.py",
+        "tests/test_comparison.py",
+        "tests/test_translations.py",
+    ],
     "triage/engine/codes.py": ["tests/test_staff.py"],
     "triage/engine/safety.py": ["tests/test_rules.py", "tests/test_content.py"],
     "triage/platform/throttle.py": [
@@ -97,7 +103,7 @@ TESTS: dict[str, list[str]] = {
 }
 DEFAULT_TARGETS = list(TESTS)
 COPIED = ("triage", "tests", "manage.py", "pyproject.toml")
-LINKED = ("fixtures", "templates", "static", "node_modules")
+LINKED = ("fixtures", "templates", "static", "node_modules", "locale")
 
 # Mutants that change nothing anyone could see, with why: (module, the original line as written,
 # the change) -> reason. They are left out of the score (--all puts them back).

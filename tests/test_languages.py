@@ -223,6 +223,21 @@ def test_an_english_summary_has_no_print_in_english_button(client):
     assert "print-sheet-english" not in page and html_lang(page) == "en"
 
 
+def test_why_a_section_is_shown_is_said_in_the_active_language_whichever_came_first():
+    """Reasons are kept per language once worded: English first must not make them English in
+    Spanish, nor Spanish first in English."""
+    from triage.authoring.ruleset import load_ruleset
+    from triage.engine.rules import evaluate
+
+    shown = evaluate(people.REFRACTORY_MS_HIGH_RISK, load_ruleset())
+    said = {}
+    for language in ("en", "es", "en", "es"):
+        with translation.override(language):
+            worded = [item.reasons() for item in shown]
+        assert said.setdefault(language, worded) == worded
+    assert all(en != es for en, es in zip(said["en"], said["es"], strict=True))
+
+
 def test_a_missing_page_offers_the_start_page_in_the_other_language(client):
     page = client.get("/es/no-such-page/")
     assert page.status_code == 404

@@ -11,7 +11,7 @@ from tests import answers as people
 from tests import space
 from tests.stats import STATS
 from triage.engine import principles
-from triage.engine.rules import RuleSet, evaluate
+from triage.engine.rules import RuleSet, Shown, evaluate
 
 
 def test_every_principle_holds_for_every_answer_combination(shipped_ruleset):
@@ -20,6 +20,7 @@ def test_every_principle_holds_for_every_answer_combination(shipped_ruleset):
     elapsed = time.perf_counter() - started
     assert report.violations == []
     assert report.combinations == principles.space_size() == space.from_the_declaration()
+    assert report.classes == sum(1 for _ in principles.answer_classes(shipped_ruleset))
     STATS["principles"] = (
         f"{report.combinations:,} answer combinations ({report.classes:,} classes) "
         f"checked in {elapsed:.2f} s"
@@ -143,3 +144,24 @@ def test_principle_11_catches_a_tourism_warning_that_does_not_name_the_signs(shi
     assert [n for n, _ in principles.check(answers, silent)] == [11]
     wrong = [dataclasses.replace(s, named=warning.named[:1]) if s is warning else s for s in shown]
     assert [n for n, _ in principles.check(answers, wrong)] == [11]
+
+
+class _Unexplained(Shown):
+    """A section shown with the reasons given, whatever its matches say."""
+
+    def __init__(self, shown: Shown, said: list[str]):
+        super().__init__(**{f.name: getattr(shown, f.name) for f in dataclasses.fields(shown)})
+        object.__setattr__(self, "said", said)
+
+    def reasons(self, language=None):
+        return self.said
+
+
+@pytest.mark.parametrize("said", [[], ["  "], ["because you said so", ""]], ids=repr)
+def test_a_section_shown_without_a_reason_in_words_breaks_principle_9(shipped_ruleset, said):
+    answers = people.REFRACTORY_MS_HIGH_RISK
+    shown = evaluate(answers, shipped_ruleset)
+    assert principles.check(answers, shown) == []
+    unexplained = [_Unexplained(shown[-1], said)]
+    broken = principles.check(answers, shown[:-1] + unexplained)
+    assert broken == [(9, f"{shown[-1].slug!r} has no reason")]
