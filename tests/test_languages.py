@@ -14,7 +14,9 @@ from tests import answers as people
 from tests.factories import staff_client
 from tests.journey import PREFIX
 from tests.spanish import MO, catalogue, english_msgids, spanish_summary
+from triage.authoring.ruleset import load_ruleset
 from triage.engine import questions
+from triage.engine.rules import evaluate
 from triage.models import Submission
 
 pytestmark = pytest.mark.usefixtures("loaded_rules")
@@ -226,9 +228,6 @@ def test_an_english_summary_has_no_print_in_english_button(client):
 def test_why_a_section_is_shown_is_said_in_the_active_language_whichever_came_first():
     """Reasons are kept per language once worded: English first must not make them English in
     Spanish, nor Spanish first in English."""
-    from triage.authoring.ruleset import load_ruleset
-    from triage.engine.rules import evaluate
-
     shown = evaluate(people.REFRACTORY_MS_HIGH_RISK, load_ruleset())
     said = {}
     for language in ("en", "es", "en", "es"):
