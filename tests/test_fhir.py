@@ -307,3 +307,15 @@ def test_a_spanish_summary_downloads_as_a_spanish_response(client):
     resource = json.loads(download.content)
     QuestionnaireResponse.model_validate(resource)
     assert resource["language"] == "es"
+
+
+def test_wording_a_language_leaves_unchanged_carries_no_translation_for_it():
+    """A translation extension says the text differs in that language; where the catalogue
+    gives the English back (an untranslated or identical string), there is none."""
+    saved = dict(fhir._translations)
+    fhir.set_translations({"es": lambda text: text})
+    try:
+        assert fhir.TRANSLATION not in json.dumps(fhir.questionnaire())
+    finally:
+        fhir.set_translations(saved)
+    assert fhir.TRANSLATION in json.dumps(fhir.questionnaire())

@@ -165,3 +165,10 @@ def test_a_section_shown_without_a_reason_in_words_breaks_principle_9(shipped_ru
     unexplained = [_Unexplained(shown[-1], said)]
     broken = principles.check(answers, shown[:-1] + unexplained)
     assert broken == [(9, f"{shown[-1].slug!r} has no reason")]
+
+
+def test_each_of_the_contracts_thirteen_principles_has_words_for_the_editor():
+    """A violation is described by its principle's words (Violation.describe), for every
+    principle the contract numbers."""
+    assert sorted(principles.PRINCIPLES) == list(range(1, 14))
+    assert all(words.strip() for words in principles.PRINCIPLES.values())
