@@ -416,6 +416,21 @@ def test_principle_13_is_refused_when_a_translation_shows_nothing(shipped_rulese
     )
 
 
+def test_principle_13_is_refused_when_a_language_reorders_the_sections(
+    shipped_ruleset, monkeypatch
+):
+    """Break the order on purpose: a summary whose Spanish cards come in another order than
+    the English sections breaks principle 13, whatever their texts."""
+    real = engine.localise_cards
+    monkeypatch.setattr(
+        engine, "localise_cards", lambda cards, language, found: real(cards, language, found)[::-1]
+    )
+    shown = evaluate(people.REFRACTORY_MS_HIGH_RISK, shipped_ruleset)
+    assert principles.check_languages(shown, shipped_ruleset) == [
+        (13, "the 'es' summary does not have the English sections in order")
+    ]
+
+
 def test_spanish_is_offered_only_while_the_mandatory_sections_are_current(loaded_rules):
     assert spanish_available()
     edit_english_body("approved-protocols")

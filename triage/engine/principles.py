@@ -280,11 +280,6 @@ def representative(answers: Mapping[str, object], ruleset: RuleSet) -> dict[str,
     return out
 
 
-def all_answers() -> Iterator[tuple[dict[str, object], int]]:
-    """Every complete answer set, each with weight 1 (about two million: slow to evaluate)."""
-    return _walk(0, {}, 1, lambda q: [(o, 1) for o in _options(q)])
-
-
 def random_answers(rng: random.Random, pick: float = 0.3) -> dict[str, object]:
     """A complete answer set drawn at random from the contract (for sampling and benchmarks);
     each warning sign of an offer is chosen with probability `pick`."""
