@@ -71,6 +71,7 @@ TESTS: dict[str, list[str]] = {
         "tests/test_principles.py",
         "tests/test_authoring.py",
         "tests/test_commands.py",
+        "tests/test_translations.py",
     ],
     "triage/engine/journey.py": [
         "tests/test_journey_logic.py",
@@ -92,6 +93,7 @@ TESTS: dict[str, list[str]] = {
         "tests/test_summaries.py",
         "tests/test_cards_api.py",
         "tests/test_deploy.py",
+        "tests/test_privacy.py",
     ],
     "triage/summary/access.py": [
         "tests/test_summaries.py",
@@ -103,7 +105,7 @@ TESTS: dict[str, list[str]] = {
 }
 DEFAULT_TARGETS = list(TESTS)
 COPIED = ("triage", "tests", "manage.py", "pyproject.toml")
-LINKED = ("fixtures", "templates", "static", "node_modules", "locale")
+LINKED = ("fixtures", "templates", "static", "node_modules", "locale", "gunicorn.conf.py")
 
 # Mutants that change nothing anyone could see, with why: (module, the original line as written,
 # the change) -> reason. They are left out of the score (--all puts them back).
