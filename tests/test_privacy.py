@@ -178,6 +178,7 @@ def test_a_nul_byte_typed_into_the_lookup_form_is_a_400():
         ("2001:db8:0:1::1", "2001:db8:0:1::"),
         ("::ffff:203.0.113.7", "203.0.113.7"),
         ('"[2001:db8::5]:80"', "2001:db8::"),
+        ("203.0.113.7:65535", "203.0.113.7"),
     ],
 )
 def test_addresses_are_read_without_ports_and_ipv6_by_its_64(written, address):
@@ -191,6 +192,7 @@ def test_addresses_are_read_without_ports_and_ipv6_by_its_64(written, address):
         "unknown",
         "203.0.113.7:",
         "203.0.113.7:99999",
+        "203.0.113.7:65536",
         "203.0.113.7:port",
         "203.0.113",
         "[2001:db8::1",
