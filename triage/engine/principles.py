@@ -106,10 +106,10 @@ class Violation:
 def check(
     answers: Mapping[str, object],
     shown: list[Shown],
-    language: str | object | None = questions.ACTIVE,
+    language: str | None = None,
 ) -> list[tuple[int, str]]:
     """The principles one result breaks (all but the cross-answer part of principle 7), its
-    reasons read in `language` (the active one unless given)."""
+    reasons read in the active language (`language`, when the caller has looked it up)."""
     slugs = [s.slug for s in shown]
     present = set(slugs)
     out: list[tuple[int, str]] = []

@@ -36,9 +36,6 @@ def set_translator(
     _language = language
 
 
-ACTIVE = object()  # "the active language", for callers that may already know it
-
-
 def active_language() -> str | None:
     """The language `tr` translates into now, so wording built from it can be kept per language."""
     return _language()

@@ -292,11 +292,10 @@ class Shown:
     # (principle 11), named before the general list.
     named: tuple[str, ...] = ()
 
-    def reasons(self, language: str | object | None = questions.ACTIVE) -> list[str]:
-        """Why it is shown, in `language` (the active one unless a caller that asks for many
-        reasons at once, like the whole-answer-space proof, has looked it up already)."""
-        if language is questions.ACTIVE:
-            language = questions.active_language()
+    def reasons(self, language: str | None = None) -> list[str]:
+        """Why it is shown, in the active language; a caller that asks for many reasons at
+        once, like the whole-answer-space proof, passes it, looked up once."""
+        language = language or questions.active_language()
         if self.mandatory:
             return [_said(_("it is shown to everyone who uses this tool"), language)]
         if not self.matches:
